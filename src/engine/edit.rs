@@ -1,0 +1,190 @@
+//! Fixes as data: a fix is a set of byte-range edits plus import changes, applied together or
+//! not at all.
+//!
+//! Edits from all the fixes on a file are applied in one go; when two fixes overlap, the one
+//! that comes first in rule order (then position) wins and the other waits for the next pass of
+//! the fix loop, when it is matched again on the new text.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::rules::Safety;
+
+/// Replace `range` of the text with `content` (an empty range inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+impl Ord for Edit {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.range.start, self.range.end, &self.content).cmp(&(other.range.start, other.range.end, &other.content))
+    }
+}
+
+impl PartialOrd for Edit {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Edit {
+    /// Whether two edits touch the same text. Adjacent edits do not overlap; two insertions
+    /// at the same point do, since their order would be arbitrary.
+    pub fn overlaps(&self, other: &Edit) -> bool {
+        let (a, b) = (&self.range, &other.range);
+        if a.is_empty() && b.is_empty() {
+            return a.start == b.start;
+        }
+        if a.is_empty() {
+            return b.start < a.start && a.start < b.end;
+        }
+        if b.is_empty() {
+            return a.start < b.start && b.start < a.end;
+        }
+        a.start < b.end && b.start < a.end
+    }
+}
+
+/// A change to a file's imports, made after the edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportChange {
+    /// Bind the dotted name's last segment to it.
+    Add(String),
+    /// Remove the import of the dotted name if nothing uses it any more.
+    Remove(String),
+}
+
+/// A fix: edits that stand or fall together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Sorted by position, non-overlapping.
+    pub edits: Vec<Edit>,
+    pub imports: Vec<ImportChange>,
+    pub safety: Safety,
+}
+
+impl Fix {
+    /// Whether any edit of this fix overlaps any of `edits`.
+    pub fn overlaps(&self, edits: &[Edit]) -> bool {
+        self.edits.iter().any(|a| edits.iter().any(|b| a.overlaps(b)))
+    }
+}
+
+/// Applies sorted, non-overlapping `edits` to `text`.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for edit in edits {
+        debug_assert!(edit.range.start >= last, "edits are sorted and disjoint");
+        out.push_str(&text[last..edit.range.start]);
+        out.push_str(&edit.content);
+        last = edit.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Picks, in order, the fixes whose edits overlap none picked before; returns the picked edits
+/// sorted for [`apply`] and the indexes of the picked fixes.
+pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Edit>, Vec<usize>) {
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut picked = Vec::new();
+    for (index, fix) in fixes.into_iter().enumerate() {
+        let self_overlapping = fix.edits.iter().enumerate().any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a.overlaps(b)));
+        if self_overlapping || fix.overlaps(&edits) {
+            continue;
+        }
+        edits.extend(fix.edits.iter().cloned());
+        picked.push(index);
+    }
+    edits.sort();
+    (edits, picked)
+}
+
+/// The range to delete to remove `node` cleanly: with its separating comma when it is an item
+/// of a comma-separated list, and with its whole line when it stands alone on it.
+pub fn deletion_range(node: Node, text: &str) -> Range<usize> {
+    let start = node.start_byte();
+    let mut end = node.end_byte();
+    let next = node.next_sibling().filter(|n| n.kind() == ",");
+    let prev = node.prev_sibling().filter(|n| n.kind() == ",");
+    if let Some(comma) = next {
+        end = comma.end_byte();
+        end += text[end..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+    } else if let Some(comma) = prev {
+        // `f(a, b)` loses `, b`; a last item on its own line loses the comma before it.
+        return comma.start_byte()..end;
+    }
+    whole_lines(start, end, text).unwrap_or(start..end)
+}
+
+/// `start..end` widened to whole lines when only whitespace surrounds it on them.
+fn whole_lines(start: usize, end: usize, text: &str) -> Option<Range<usize>> {
+    let line_begin = line_start(text, start);
+    if !text[line_begin..start].trim().is_empty() {
+        return None;
+    }
+    let rest = &text[end..];
+    let line_end = rest.find('\n').map_or(text.len(), |i| end + i + 1);
+    if !text[end..line_end].trim().is_empty() {
+        return None;
+    }
+    Some(line_begin..line_end)
+}
+
+/// The offset where the line holding `offset` starts.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The whitespace that indents the line holding `offset`.
+pub fn indentation_at(text: &str, offset: usize) -> &str {
+    let begin = line_start(text, offset);
+    let line = &text[begin..];
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(start: usize, end: usize, content: &str) -> Edit {
+        Edit { range: start..end, content: content.to_string() }
+    }
+
+    fn fix(edits: Vec<Edit>) -> Fix {
+        Fix { edits, imports: vec![], safety: Safety::Safe }
+    }
+
+    #[test]
+    fn edits_apply_in_order() {
+        assert_eq!(apply("hello world", &[edit(0, 5, "goodbye"), edit(11, 11, "!")]), "goodbye world!");
+    }
+
+    #[test]
+    fn overlapping_fixes_are_deferred_in_order() {
+        let fixes = [fix(vec![edit(0, 5, "a")]), fix(vec![edit(3, 8, "b")]), fix(vec![edit(8, 9, "c")])];
+        let (edits, picked) = select(&fixes);
+        assert_eq!(picked, vec![0, 2]);
+        assert_eq!(edits, vec![edit(0, 5, "a"), edit(8, 9, "c")]);
+    }
+
+    #[test]
+    fn adjacent_edits_do_not_overlap_but_same_point_inserts_do() {
+        assert!(!edit(0, 3, "x").overlaps(&edit(3, 5, "y")));
+        assert!(edit(3, 3, "x").overlaps(&edit(3, 3, "y")));
+        assert!(!edit(3, 3, "x").overlaps(&edit(0, 3, "y")));
+        assert!(edit(2, 2, "x").overlaps(&edit(0, 3, "y")));
+    }
+
+    #[test]
+    fn indentation_is_read_from_the_line() {
+        let text = "def f():\n    return 1\n";
+        assert_eq!(indentation_at(text, text.find("return").unwrap()), "    ");
+        assert_eq!(indentation_at(text, 0), "");
+    }
+}

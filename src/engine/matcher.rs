@@ -1,0 +1,256 @@
+//! Running a language's rules over a parsed file: query matches, `where:` conditions, and the
+//! findings with their fixes.
+
+use std::collections::HashSet;
+use std::ops::{ControlFlow, Range};
+use std::time::Instant;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
+
+use super::edit::{Edit, Fix, ImportChange, deletion_range, indentation_at};
+use super::imports::Imports;
+use super::plan::{ActiveRule, LanguagePlan};
+use crate::rules::{Ancestor, Condition, FixStep, Rule, Template};
+
+/// A 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text`.
+    pub fn of(text: &str, offset: usize) -> Position {
+        let line_begin = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: text[..line_begin].bytes().filter(|&b| b == b'\n').count() + 1,
+            column: text[line_begin..offset].chars().count() + 1,
+        }
+    }
+}
+
+/// One place where a rule matched.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index into the run's [`Plan::rules`](super::plan::Plan::rules).
+    pub rule: usize,
+    pub range: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    pub message: String,
+    /// The fix, when the rule has one and it can be built here.
+    pub fix: Option<Fix>,
+}
+
+/// The match limit per cursor: beyond it tree-sitter drops in-progress matches.
+const MATCH_LIMIT: u32 = 64 * 1024;
+
+/// Everything the matcher needs about one file.
+pub struct FileContext<'t> {
+    pub text: &'t str,
+    pub tree: &'t Tree,
+    pub newline: &'static str,
+    pub imports: Option<Imports>,
+}
+
+/// Finds every match of the active patterns in the file, in text order (rule order on ties).
+/// Returns `None` when matching ran past `deadline`.
+pub fn find(
+    plan: &LanguagePlan,
+    rules: &[ActiveRule],
+    active: &[bool],
+    file: &FileContext,
+    deadline: Instant,
+) -> Option<Vec<Finding>> {
+    let names = plan.query.capture_names();
+    let mut cursor = QueryCursor::new();
+    cursor.set_match_limit(MATCH_LIMIT);
+    let mut timed_out = false;
+    let mut check = |_: &tree_sitter::QueryCursorState| {
+        if Instant::now() > deadline {
+            timed_out = true;
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = QueryCursorOptions::new().progress_callback(&mut check);
+    let mut matches = cursor.matches_with_options(&plan.query, file.tree.root_node(), file.text.as_bytes(), options);
+    let mut findings = Vec::new();
+    let mut seen = HashSet::new();
+    let mut captures: Vec<(&str, Node)> = Vec::new();
+    while let Some(m) = matches.next() {
+        if !active[m.pattern_index] {
+            continue;
+        }
+        let rule_index = plan.pattern_rule[m.pattern_index];
+        let rule = rules[rule_index].rule;
+        captures.clear();
+        captures.extend(m.captures().iter().map(|c| (names[c.index as usize], c.node)));
+        let Some(primary) = primary_node(&captures) else { continue };
+        if !rule.conditions.iter().all(|c| holds(c, primary, &captures, file)) {
+            continue;
+        }
+        if !seen.insert((rule_index, primary.byte_range())) {
+            continue;
+        }
+        let lookup = |name: &str| capture(&captures, name).map(|n| &file.text[n.byte_range()]);
+        findings.push(Finding {
+            rule: rule_index,
+            range: primary.byte_range(),
+            start: Position::of(file.text, primary.start_byte()),
+            end: Position::of(file.text, primary.end_byte()),
+            message: rule.message.render(lookup),
+            fix: build_fix(rule, &captures, file),
+        });
+    }
+    drop(matches);
+    if timed_out {
+        return None;
+    }
+    findings.sort_by_key(|f| (f.range.start, f.rule, f.range.end));
+    Some(findings)
+}
+
+/// The node a finding points at: the `@match` capture, or else the widest one.
+fn primary_node<'t>(captures: &[(&str, Node<'t>)]) -> Option<Node<'t>> {
+    capture(captures, "match").or_else(|| {
+        captures
+            .iter()
+            .map(|(_, node)| *node)
+            .max_by_key(|n| (n.end_byte() - n.start_byte(), std::cmp::Reverse(n.start_byte())))
+    })
+}
+
+fn capture<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Option<Node<'t>> {
+    captures.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+}
+
+/// Every node bound to capture `name` (several for a quantified capture).
+fn nodes<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Vec<Node<'t>> {
+    captures.iter().filter(|(n, _)| *n == name).map(|(_, node)| *node).collect()
+}
+
+fn holds(condition: &Condition, primary: Node, captures: &[(&str, Node)], file: &FileContext) -> bool {
+    let node_for = |name: &Option<String>| match name {
+        Some(name) => capture(captures, name),
+        None => Some(primary),
+    };
+    match condition {
+        Condition::ImportedFrom { capture, names } => {
+            let (Some(node), Some(imports)) = (node_for(capture), &file.imports) else { return false };
+            imports.refers_to(&file.text[node.byte_range()], names)
+        }
+        Condition::Inside { capture, ancestor, negated } => {
+            let Some(node) = node_for(capture) else { return false };
+            has_ancestor(node, ancestor, file.text) != *negated
+        }
+    }
+}
+
+fn has_ancestor(node: Node, ancestor: &Ancestor, text: &str) -> bool {
+    let mut current = node.parent();
+    while let Some(candidate) = current {
+        if ancestor.kinds.iter().any(|k| k == candidate.kind()) {
+            let field_ok = match &ancestor.field {
+                None => true,
+                Some(field) => candidate.child_by_field_name(field).is_some_and(|f| {
+                    ancestor.matches.as_ref().is_none_or(|re| re.is_match(&text[f.byte_range()]))
+                }),
+            };
+            if field_ok {
+                return true;
+            }
+        }
+        current = candidate.parent();
+    }
+    false
+}
+
+/// The rule's fix at this match, or `None` when it has none or cannot be built here (a
+/// capture it edits is absent, or the name it would import is taken by another import).
+fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Option<Fix> {
+    if rule.fix.is_empty() {
+        return None;
+    }
+    let text = file.text;
+    let lookup = |name: &str| capture(captures, name).map(|n| &text[n.byte_range()]);
+    let mut edits = Vec::new();
+    let mut imports = Vec::new();
+    for step in &rule.fix {
+        match step {
+            FixStep::Replace { capture, with } => {
+                let mut any = false;
+                for node in nodes(captures, capture) {
+                    any = true;
+                    let content = render(with, &lookup, text, node.start_byte(), file.newline);
+                    edits.push(Edit { range: node.byte_range(), content });
+                }
+                if !any {
+                    return None;
+                }
+            }
+            FixStep::Delete { capture } => {
+                let mut any = false;
+                for node in nodes(captures, capture) {
+                    any = true;
+                    edits.push(Edit { range: deletion_range(node, text), content: String::new() });
+                }
+                if !any {
+                    return None;
+                }
+            }
+            FixStep::InsertBefore { capture, text: template } | FixStep::InsertAfter { capture, text: template } => {
+                let node = *nodes(captures, capture).first()?;
+                let at = if matches!(step, FixStep::InsertBefore { .. }) { node.start_byte() } else { node.end_byte() };
+                let content = render(template, &lookup, text, node.start_byte(), file.newline);
+                edits.push(Edit { range: at..at, content });
+            }
+            FixStep::AddImport(name) => {
+                let local = name.rsplit('.').next().unwrap_or(name);
+                if let Some(bound) = file.imports.as_ref().and_then(|i| i.binding(local))
+                    && bound != name
+                {
+                    return None;
+                }
+                imports.push(ImportChange::Add(name.clone()));
+            }
+            FixStep::RemoveImport(name) => imports.push(ImportChange::Remove(name.clone())),
+        }
+    }
+    edits.sort();
+    Some(Fix { edits, imports, safety: rule.safety })
+}
+
+/// Renders a template for insertion at `offset`: line breaks in the template's own text take the
+/// file's newline and the indentation of the line the text lands on; captured text is kept.
+fn render<'a>(template: &Template, lookup: &impl Fn(&str) -> Option<&'a str>, text: &str, offset: usize, newline: &str) -> String {
+    let indent = indentation_at(text, offset);
+    template.render_with(lookup, |literal, out| {
+        let mut lines = literal.split('\n');
+        if let Some(first) = lines.next() {
+            out.push_str(first);
+        }
+        for line in lines {
+            out.push_str(newline);
+            if !line.is_empty() {
+                out.push_str(indent);
+            }
+            out.push_str(line);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\ncé d\n";
+        assert_eq!(Position::of(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(Position::of(text, text.find('d').unwrap()), Position { line: 2, column: 4 });
+    }
+}

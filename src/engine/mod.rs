@@ -1,0 +1,184 @@
+//! The engine: from files on disk to findings and fixed texts.
+//!
+//! Per file, in parallel: read and decode ([`source`]), prefilter by literals and parse
+//! ([`plan`], [`parse`]), match ([`matcher`]), and when fixing, run the fix loop
+//! ([`fix_loop`]) with its edits ([`edit`], [`import_edit`]) and verification ([`verify`]).
+//! Writing ([`write`]) is left to the caller, which decides whether to write at all.
+
+pub mod edit;
+pub mod fix_loop;
+pub mod import_edit;
+pub mod imports;
+pub mod matcher;
+pub mod parse;
+pub mod plan;
+pub mod source;
+pub mod verify;
+pub mod walk;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::language::{self, Language, LanguageId};
+use fix_loop::FixProblem;
+use imports::Imports;
+use matcher::{FileContext, Finding};
+use plan::{ActiveRule, LanguagePlan, Plan};
+use source::{SkipReason, Source};
+use walk::WalkedFile;
+
+/// What a run does with each file.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Fix, and with unsafe fixes or not; `None` only checks.
+    pub fix: Option<FixMode>,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Time one file may take, parsing and matching included, before it is skipped.
+    pub file_budget: Duration,
+}
+
+/// How `fix` fixes.
+#[derive(Debug, Clone, Copy)]
+pub struct FixMode {
+    pub unsafe_fixes: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { fix: None, max_file_size: 10 * 1024 * 1024, file_budget: Duration::from_secs(10) }
+    }
+}
+
+/// The result for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub language: LanguageId,
+    pub status: FileStatus,
+}
+
+/// Whether a file was analysed, and if not why.
+#[derive(Debug)]
+pub enum FileStatus {
+    Skipped(SkipReason),
+    Analyzed(Analysis),
+}
+
+/// A file's findings and, when fixing, its new text.
+#[derive(Debug)]
+pub struct Analysis {
+    pub source: Source,
+    /// The text after fixes; the findings' positions refer to it.
+    pub text: String,
+    pub findings: Vec<Finding>,
+    /// Rule -> fixes applied.
+    pub applied: BTreeMap<usize, usize>,
+    pub problems: Vec<FixProblem>,
+}
+
+impl Analysis {
+    /// Whether fixing changed the text.
+    pub fn changed(&self) -> bool {
+        self.text != self.source.text
+    }
+}
+
+/// Matches one language's rules against one file's texts (the original and each fixed one).
+pub struct Analyzer<'p> {
+    pub plan: &'p LanguagePlan,
+    pub rules: &'p [ActiveRule<'p>],
+    pub language: &'static Language,
+    pub path: &'p Path,
+    pub newline: &'static str,
+}
+
+/// What analysing a text found.
+pub enum FileAnalysis {
+    /// No rule's required literals occur: the text was not parsed.
+    NothingToMatch,
+    Parsed { syntax_errors: usize, findings: Vec<Finding> },
+}
+
+impl Analyzer<'_> {
+    /// Prefilters, parses and matches `text`; `None` when `deadline` passed.
+    pub fn analyze(&self, text: &str, deadline: Instant) -> Option<FileAnalysis> {
+        let Some(active) = self.plan.active_patterns(self.rules, self.path, text) else {
+            return Some(FileAnalysis::NothingToMatch);
+        };
+        let tree = parse::parse(self.language, text, self.budget(deadline))?;
+        let imports = self.plan.needs_imports.then(|| Imports::collect(self.language, &tree, text));
+        let file = FileContext { text, tree: &tree, newline: self.newline, imports };
+        let findings = matcher::find(self.plan, self.rules, &active, &file, deadline)?;
+        Some(FileAnalysis::Parsed { syntax_errors: parse::syntax_errors(&tree), findings })
+    }
+
+    /// The time left before `deadline`.
+    pub fn budget(&self, deadline: Instant) -> Duration {
+        deadline.saturating_duration_since(Instant::now())
+    }
+}
+
+/// Processes `files` in parallel on the current rayon pool; results are in `files` order.
+/// Files of a language no selected rule covers are left out. `progress` is called per file.
+pub fn run(plan: &Plan, files: &[WalkedFile], options: &Options, progress: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+    files
+        .par_iter()
+        .filter(|file| plan.covers(file.language))
+        .map(|file| {
+            let report = match Source::read(&file.path, options.max_file_size) {
+                Ok(source) => process_source(plan, source, file.language, options),
+                Err(reason) => FileReport { path: file.path.clone(), language: file.language, status: FileStatus::Skipped(reason) },
+            };
+            progress();
+            report
+        })
+        .collect()
+}
+
+/// Processes one decoded file.
+pub fn process_source(plan: &Plan, source: Source, language: LanguageId, options: &Options) -> FileReport {
+    let path = source.path.clone();
+    let skipped = |reason| FileReport { path: path.clone(), language, status: FileStatus::Skipped(reason) };
+    let Some(language_plan) = plan.language(language) else {
+        return skipped(SkipReason::NotAFile);
+    };
+    let analyzer = Analyzer {
+        plan: language_plan,
+        rules: &plan.rules,
+        language: language::get(language),
+        path: &path,
+        newline: source.newline,
+    };
+    let deadline = Instant::now() + options.file_budget;
+    let analysis = match options.fix {
+        Some(mode) => match fix_loop::fix(&analyzer, &source.text, mode.unsafe_fixes, deadline) {
+            Some(outcome) => Analysis {
+                text: outcome.text,
+                findings: outcome.findings,
+                applied: outcome.applied,
+                problems: outcome.problems,
+                source,
+            },
+            None => return skipped(SkipReason::TimedOut),
+        },
+        None => match analyzer.analyze(&source.text, deadline) {
+            Some(found) => Analysis {
+                text: source.text.clone(),
+                findings: match found {
+                    FileAnalysis::Parsed { findings, .. } => findings,
+                    FileAnalysis::NothingToMatch => Vec::new(),
+                },
+                applied: BTreeMap::new(),
+                problems: Vec::new(),
+                source,
+            },
+            None => return skipped(SkipReason::TimedOut),
+        },
+    };
+    FileReport { path, language, status: FileStatus::Analyzed(analysis) }
+}

@@ -1,0 +1,134 @@
+//! A run's rules, arranged for speed: per language, one query holding every rule's patterns
+//! (one cursor pass per file) and one literal automaton (a file none of whose rules' required
+//! literals occur is not parsed at all).
+//!
+//! A language's query is compiled the first time a file of that language is seen, so a run
+//! over Python files never compiles the Java rules.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+use tree_sitter::Query;
+
+use crate::language::{self, Language, LanguageId};
+use crate::rules::{Rule, RuleSet, Selection, Severity};
+
+/// A rule as this run uses it.
+#[derive(Debug)]
+pub struct ActiveRule<'a> {
+    pub rule: &'a Rule,
+    /// The severity at the run's target.
+    pub severity: Severity,
+}
+
+/// The rules of a run.
+pub struct Plan<'a> {
+    pub rules: Vec<ActiveRule<'a>>,
+    languages: HashMap<LanguageId, OnceLock<LanguagePlan>>,
+}
+
+/// One language's rules compiled together.
+pub struct LanguagePlan {
+    pub language: &'static Language,
+    pub query: Query,
+    /// Pattern index -> index into [`Plan::rules`].
+    pub pattern_rule: Vec<usize>,
+    /// Pattern index -> ids of the literals of which one must occur; `None`: no requirement.
+    pattern_literals: Vec<Option<Vec<usize>>>,
+    literals: Option<AhoCorasick>,
+    literal_count: usize,
+    /// Whether any of the language's rules needs the import model.
+    pub needs_imports: bool,
+}
+
+impl<'a> Plan<'a> {
+    /// The rules of `set` that `selection` keeps, in rule order.
+    pub fn new(set: &'a RuleSet, selection: &Selection) -> Plan<'a> {
+        let rules: Vec<ActiveRule<'a>> = set
+            .rules
+            .iter()
+            .filter(|rule| selection.includes(rule))
+            .map(|rule| ActiveRule { rule, severity: selection.severity(rule) })
+            .collect();
+        let mut languages = HashMap::new();
+        for active in &rules {
+            languages.entry(active.rule.language).or_insert_with(OnceLock::new);
+        }
+        Plan { rules, languages }
+    }
+
+    /// Whether any rule runs on files of `language`.
+    pub fn covers(&self, language: LanguageId) -> bool {
+        self.languages.contains_key(&language)
+    }
+
+    /// The compiled rules for `language`, compiling them on first use.
+    pub fn language(&self, language: LanguageId) -> Option<&LanguagePlan> {
+        let cell = self.languages.get(&language)?;
+        Some(cell.get_or_init(|| LanguagePlan::compile(language::get(language), &self.rules)))
+    }
+}
+
+impl LanguagePlan {
+    fn compile(language: &'static Language, rules: &[ActiveRule]) -> LanguagePlan {
+        let mut source = String::new();
+        let mut pattern_rule = Vec::new();
+        let mut literal_ids: HashMap<&str, usize> = HashMap::new();
+        let mut pattern_literals = Vec::new();
+        let mut needs_imports = false;
+        for (index, active) in rules.iter().enumerate() {
+            let rule = active.rule;
+            if rule.language != language.id {
+                continue;
+            }
+            needs_imports |= rule.conditions.iter().any(|c| matches!(c, crate::rules::Condition::ImportedFrom { .. }))
+                || rule.fix.iter().any(|s| matches!(s, crate::rules::FixStep::AddImport(_) | crate::rules::FixStep::RemoveImport(_)));
+            source.push_str(&rule.query_source);
+            source.push('\n');
+            for shape in &rule.patterns {
+                pattern_rule.push(index);
+                pattern_literals.push(shape.required_literals.as_ref().map(|set| {
+                    set.iter()
+                        .map(|lit| {
+                            let next = literal_ids.len();
+                            *literal_ids.entry(lit.as_str()).or_insert(next)
+                        })
+                        .collect()
+                }));
+            }
+        }
+        let query = Query::new(&language.grammar, &source)
+            .unwrap_or_else(|err| panic!("rules that compile alone must compile together: {err}"));
+        assert_eq!(query.pattern_count(), pattern_rule.len(), "every rule's patterns are counted");
+        let mut literals: Vec<(&str, usize)> = literal_ids.into_iter().collect();
+        literals.sort_by_key(|(_, id)| *id);
+        let literal_count = literals.len();
+        let automaton = (!literals.is_empty())
+            .then(|| AhoCorasick::new(literals.iter().map(|(lit, _)| lit)).expect("literals build an automaton"));
+        LanguagePlan { language, query, pattern_rule, pattern_literals, literals: automaton, literal_count, needs_imports }
+    }
+
+    /// Which patterns may match a file with this path and text; `None` when none may, so the
+    /// file need not be parsed.
+    pub fn active_patterns(&self, rules: &[ActiveRule], path: &Path, text: &str) -> Option<Vec<bool>> {
+        let mut present = vec![false; self.literal_count];
+        if let Some(automaton) = &self.literals {
+            for found in automaton.find_overlapping_iter(text) {
+                present[found.pattern().as_usize()] = true;
+            }
+        }
+        let mut rule_applies: HashMap<usize, bool> = HashMap::new();
+        let active: Vec<bool> = self
+            .pattern_rule
+            .iter()
+            .zip(&self.pattern_literals)
+            .map(|(&rule, literals)| {
+                let literal_ok = literals.as_ref().is_none_or(|ids| ids.iter().any(|&id| present[id]));
+                literal_ok && *rule_applies.entry(rule).or_insert_with(|| rules[rule].rule.applies_to(path))
+            })
+            .collect();
+        active.iter().any(|a| *a).then_some(active)
+    }
+}

@@ -1,0 +1,143 @@
+//! The languages upshift can parse.
+//!
+//! A language is data: `grammars/<name>/language.yml` (file globs, comment syntax) and an
+//! optional `grammars/<name>/imports.scm` (the query the import model runs), embedded in the
+//! binary, plus one entry in [`grammar_for`] that links the tree-sitter grammar crate. Adding a
+//! language is a crate dependency, one folder and one line.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use include_dir::{Dir, include_dir};
+use serde::Deserialize;
+use tree_sitter::Query;
+
+static GRAMMARS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/grammars");
+
+/// The tree-sitter grammar behind a language name: the one place that names grammar crates.
+fn grammar_for(name: &str) -> Option<tree_sitter::Language> {
+    Some(match name {
+        "python" => tree_sitter_python::LANGUAGE.into(),
+        "java" => tree_sitter_java::LANGUAGE.into(),
+        "ruby" => tree_sitter_ruby::LANGUAGE.into(),
+        _ => return None,
+    })
+}
+
+/// A language's index in the registry; cheap to copy and compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LanguageId(pub usize);
+
+/// `grammars/<name>/language.yml` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageDoc {
+    name: String,
+    files: Vec<String>,
+    comment: String,
+}
+
+/// One language: its grammar and the data the engine needs about it.
+pub struct Language {
+    pub id: LanguageId,
+    pub name: String,
+    pub grammar: tree_sitter::Language,
+    /// The line-comment marker, used by suppression comments and reports.
+    pub comment: String,
+    files: GlobSet,
+    /// The query that finds import bindings, when the language has an import model.
+    pub imports: Option<Query>,
+}
+
+impl Language {
+    /// Whether a file name belongs to this language.
+    pub fn claims(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|name| self.files.is_match(name))
+    }
+}
+
+/// Every built-in language, loaded once from the embedded `grammars/` folder.
+///
+/// The grammar data ships inside the binary and is checked by the test suite, so a malformed
+/// entry is a build defect, not a user error: it panics with the file name.
+pub static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
+    let mut dirs: Vec<_> = GRAMMARS.dirs().collect();
+    dirs.sort_by_key(|dir| dir.path());
+    dirs.iter()
+        .enumerate()
+        .map(|(index, dir)| load(LanguageId(index), dir))
+        .collect()
+});
+
+fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
+    let file = dir.path().join("language.yml");
+    let text = dir
+        .get_file(&file)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_else(|| panic!("grammars: {} is missing", file.display()));
+    let doc: LanguageDoc = serde_saphyr::from_str(text)
+        .unwrap_or_else(|err| panic!("grammars: {}: {err}", file.display()));
+    let grammar = grammar_for(&doc.name)
+        .unwrap_or_else(|| panic!("grammars: no grammar crate is linked for `{}`", doc.name));
+    let mut files = GlobSetBuilder::new();
+    for pattern in &doc.files {
+        files.add(Glob::new(pattern).unwrap_or_else(|err| panic!("grammars: {pattern}: {err}")));
+    }
+    let imports = dir
+        .get_file(dir.path().join("imports.scm"))
+        .and_then(|f| f.contents_utf8())
+        .map(|source| {
+            Query::new(&grammar, source)
+                .unwrap_or_else(|err| panic!("grammars: {}/imports.scm: {err}", doc.name))
+        });
+    Language {
+        id,
+        name: doc.name,
+        grammar,
+        comment: doc.comment,
+        files: files.build().expect("grammar globs compile"),
+        imports,
+    }
+}
+
+/// The language registered under `name`.
+pub fn by_name(name: &str) -> Option<&'static Language> {
+    LANGUAGES.iter().find(|lang| lang.name == name)
+}
+
+/// The language a file belongs to, by its name.
+pub fn for_path(path: &Path) -> Option<&'static Language> {
+    LANGUAGES.iter().find(|lang| lang.claims(path))
+}
+
+/// A language by id.
+pub fn get(id: LanguageId) -> &'static Language {
+    &LANGUAGES[id.0]
+}
+
+/// The names of every registered language, for error messages.
+pub fn names() -> Vec<&'static str> {
+    LANGUAGES.iter().map(|lang| lang.name.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grammar_folder_loads() {
+        assert_eq!(names(), vec!["java", "python", "ruby"]);
+        for lang in LANGUAGES.iter() {
+            assert!(!lang.comment.is_empty());
+        }
+    }
+
+    #[test]
+    fn files_are_claimed_by_name() {
+        assert_eq!(for_path(Path::new("a/b/views.py")).unwrap().name, "python");
+        assert_eq!(for_path(Path::new("Foo.java")).unwrap().name, "java");
+        assert_eq!(for_path(Path::new("app/Gemfile")).unwrap().name, "ruby");
+        assert!(for_path(Path::new("README.md")).is_none());
+    }
+}

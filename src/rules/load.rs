@@ -1,0 +1,158 @@
+//! Finding rule files (embedded built-ins and `--rules` directories) and loading them.
+//!
+//! Layout, for built-ins and user directories alike: `<root>/<pack>/<name>.yml`, with an
+//! optional `<root>/<pack>/pack.yml` describing the pack. A rule's id must be `<pack>/<name>`,
+//! so that its fixtures are found at `fixtures/<pack>/<name>/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use super::compile::{Rule, compile};
+use super::error::RuleError;
+use super::model::{PackDoc, RuleDoc};
+
+static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// A rule pack's description.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub description: String,
+    pub framework: Option<String>,
+}
+
+/// Every loaded rule, in a fixed order: built-ins first, then each `--rules` directory; within
+/// a source by pack, then by file name. Overlapping fixes are resolved in this order.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub packs: BTreeMap<String, Pack>,
+}
+
+/// A rule or pack file, read into memory.
+struct RuleFile {
+    /// The path shown in messages.
+    path: PathBuf,
+    pack: String,
+    text: String,
+}
+
+impl RuleSet {
+    /// Loads the built-in rules and the rules under each of `dirs`.
+    pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
+        let mut files = built_in_files();
+        let mut errors = Vec::new();
+        for dir in dirs {
+            match dir_files(dir) {
+                Ok(found) => files.extend(found),
+                Err(err) => errors.push(err),
+            }
+        }
+        let mut set = RuleSet::default();
+        let (pack_files, rule_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| f.path.file_name().is_some_and(|n| n == "pack.yml"));
+        for file in pack_files {
+            match serde_saphyr::from_str::<PackDoc>(&file.text) {
+                Ok(doc) => {
+                    set.packs.insert(
+                        file.pack.clone(),
+                        Pack { name: file.pack, description: doc.description, framework: doc.framework },
+                    );
+                }
+                Err(err) => errors.push(yaml_error(&file, &err)),
+            }
+        }
+        for file in rule_files {
+            let framework = set.packs.get(&file.pack).and_then(|p| p.framework.clone());
+            let doc = match serde_saphyr::from_str::<RuleDoc>(&file.text) {
+                Ok(doc) => doc,
+                Err(err) => {
+                    errors.push(yaml_error(&file, &err));
+                    continue;
+                }
+            };
+            match compile(doc, &file.path, &file.text, &file.pack, framework.as_deref()) {
+                Ok(rule) => {
+                    if let Some(first) = set.rules.iter().find(|r| r.id == rule.id) {
+                        errors.push(RuleError::file(&file.path, format!("rule id `{}` is already defined in {}", rule.id, first.source)));
+                    } else {
+                        set.packs.entry(rule.pack.clone()).or_insert_with(|| Pack {
+                            name: rule.pack.clone(),
+                            description: String::new(),
+                            framework: None,
+                        });
+                        set.rules.push(rule);
+                    }
+                }
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        if errors.is_empty() { Ok(set) } else { Err(errors) }
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yml" || e == "yaml")
+}
+
+fn pack_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn built_in_files() -> Vec<RuleFile> {
+    fn visit(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
+        for file in dir.files() {
+            if is_yaml(file.path()) {
+                out.push(RuleFile {
+                    path: Path::new("rules").join(file.path()),
+                    pack: pack_of(file.path()),
+                    text: file.contents_utf8().unwrap_or_default().to_string(),
+                });
+            }
+        }
+        for sub in dir.dirs() {
+            visit(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    visit(&BUILT_IN, &mut out);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
+    if !dir.is_dir() {
+        return Err(RuleError::file(dir, "rule directory does not exist or is not a directory"));
+    }
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).hidden(true).build() {
+        let entry = entry.map_err(|err| RuleError::file(dir, err.to_string()))?;
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_yaml(path) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).map_err(|err| RuleError::file(path, format!("cannot read: {err}")))?;
+        out.push(RuleFile { path: path.to_path_buf(), pack: pack_of(path), text });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn yaml_error(file: &RuleFile, err: &serde_saphyr::Error) -> RuleError {
+    let message = err.without_snippet().to_string();
+    let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+    match err.location() {
+        Some(loc) => RuleError::at(&file.path, &file.text, loc.line() as usize, loc.column() as usize, message),
+        None => RuleError::file(&file.path, message),
+    }
+}

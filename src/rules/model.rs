@@ -1,0 +1,139 @@
+//! A rule file as written: serde structs that mirror the YAML, one to one.
+//!
+//! Nothing here is checked beyond its shape; `compile` turns a [`RuleDoc`] into a runnable
+//! [`Rule`](super::Rule) and reports every mistake with the line it is on. Every struct denies
+//! unknown fields, so a typo is an error rather than a silently ignored setting.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// One rule: `rules/<pack>/<name>.yml`. See `docs/rules.md` for every field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub id: Spanned<String>,
+    pub language: Spanned<String>,
+    pub message: Spanned<String>,
+    pub severity: Severity,
+    pub docs: Spanned<String>,
+    pub query: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub files: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub framework: Option<Spanned<String>>,
+    #[serde(default)]
+    pub deprecated_in: Option<Spanned<String>>,
+    #[serde(default)]
+    pub removed_in: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixable_from: Option<Spanned<String>>,
+    #[serde(default, rename = "where")]
+    pub conditions: Vec<ConditionDoc>,
+    #[serde(default)]
+    pub fix: Vec<FixStepDoc>,
+    #[serde(default)]
+    pub safety: Option<Safety>,
+    /// Minutes a person needs per occurrence that is not fixed automatically.
+    #[serde(default)]
+    pub effort_minutes: Option<u32>,
+}
+
+/// How serious a finding is when no `--target` says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Whether a fix keeps the program's behaviour (`safe`) or may change it (`unsafe`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One entry of `where:`: a test on a captured node that a query predicate cannot express.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDoc {
+    /// The capture tested; the finding's node when omitted.
+    #[serde(default)]
+    pub capture: Option<Spanned<String>>,
+    /// The capture's text, resolved through the file's imports, is one of these dotted names.
+    #[serde(default)]
+    pub imported_from: Option<Spanned<Vec<String>>>,
+    /// The node has an ancestor like this.
+    #[serde(default)]
+    pub inside: Option<AncestorDoc>,
+    /// The node has no ancestor like this.
+    #[serde(default)]
+    pub not_inside: Option<AncestorDoc>,
+}
+
+/// An ancestor node: its kind, and optionally the text of one of its fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AncestorDoc {
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub field: Option<Spanned<String>>,
+    /// A regular expression the field's text must match (anywhere; anchor it with `^...$`).
+    #[serde(default)]
+    pub matches: Option<Spanned<String>>,
+}
+
+/// One step of a fix. Exactly one action key is set; see `docs/rules.md`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixStepDoc {
+    #[serde(default)]
+    pub replace: Option<Spanned<String>>,
+    #[serde(default)]
+    pub with: Option<Spanned<String>>,
+    #[serde(default)]
+    pub delete: Option<Spanned<String>>,
+    #[serde(default)]
+    pub insert_before: Option<Spanned<String>>,
+    #[serde(default)]
+    pub insert_after: Option<Spanned<String>>,
+    #[serde(default)]
+    pub text: Option<Spanned<String>>,
+    #[serde(default)]
+    pub add_import: Option<Spanned<String>>,
+    #[serde(default)]
+    pub remove_import: Option<Spanned<String>>,
+}
+
+/// `rules/<pack>/pack.yml`: what a pack is about.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackDoc {
+    pub description: String,
+    /// The framework whose versions the pack's rules name (`django`, `spring-boot`, ...).
+    #[serde(default)]
+    pub framework: Option<String>,
+}

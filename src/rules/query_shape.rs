@@ -1,0 +1,283 @@
+//! A light reading of a tree-sitter query's text, for what the compiled `Query` does not expose.
+//!
+//! The engine skips a file without parsing it when none of its rules could match; for that it
+//! needs, per pattern, literal strings that every match must contain. tree-sitter keeps text
+//! predicates private, so this module reads them from the query source: `(#eq? @c "x")` and
+//! `(#any-of? @c "x" "y")` on a capture that every match has (not under `?`, `*` or an
+//! alternation) make `x` (or one of `x`, `y`) a required literal. It does not validate the
+//! query: `tree_sitter::Query::new` has done that before this runs.
+
+/// What one top-level pattern requires.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PatternShape {
+    /// Captures that every match of the pattern binds.
+    pub required_captures: Vec<String>,
+    /// Literal strings of which at least one occurs in any file the pattern matches, if known.
+    pub required_literals: Option<Vec<String>>,
+}
+
+#[derive(Debug)]
+enum Token {
+    Open,
+    Close,
+    OpenAlt,
+    CloseAlt,
+    Str(String),
+    Capture(String),
+    Quantifier(char),
+    Word(String),
+}
+
+fn tokenize(source: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ';' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => tokens.push(Token::Open),
+            ')' => tokens.push(Token::Close),
+            '[' => tokens.push(Token::OpenAlt),
+            ']' => tokens.push(Token::CloseAlt),
+            '?' | '*' | '+' => tokens.push(Token::Quantifier(c)),
+            '"' => {
+                let mut text = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('n') => text.push('\n'),
+                            Some('t') => text.push('\t'),
+                            Some(other) => text.push(other),
+                            None => break,
+                        },
+                        '"' => break,
+                        other => text.push(other),
+                    }
+                }
+                tokens.push(Token::Str(text));
+            }
+            '@' => {
+                let mut name = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_alphanumeric() || "_.-".contains(c) {
+                        name.push(c);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                tokens.push(Token::Capture(name));
+            }
+            c if c.is_whitespace() => {}
+            c => {
+                let mut word = c.to_string();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || "()[]\";@".contains(c) {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                // A trailing quantifier belongs to the item, not the word (`_?`).
+                if let Some(q) = word.strip_suffix(['?', '*', '+']).filter(|w| !w.starts_with('#')) {
+                    let quantifier = word.chars().last().unwrap_or('?');
+                    tokens.push(Token::Word(q.to_string()));
+                    tokens.push(Token::Quantifier(quantifier));
+                } else {
+                    tokens.push(Token::Word(word));
+                }
+            }
+        }
+    }
+    tokens
+}
+
+#[derive(Default)]
+struct Pattern {
+    captures: Vec<(String, bool)>,
+    predicates: Vec<(String, Vec<Token>)>,
+}
+
+struct Reader {
+    tokens: Vec<Token>,
+    pos: usize,
+}
+
+impl Reader {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    /// Reads one item (node, group, alternation, string, wildcard or anchor) with its
+    /// quantifier and captures, recording captures as optional when `optional` or quantified.
+    fn item(&mut self, pattern: &mut Pattern, optional: bool) {
+        let first_capture = pattern.captures.len();
+        match self.tokens.get(self.pos) {
+            Some(Token::Open) => {
+                self.pos += 1;
+                if let Some(Token::Word(word)) = self.peek()
+                    && word.starts_with('#')
+                {
+                    let name = word.clone();
+                    self.pos += 1;
+                    let mut args = Vec::new();
+                    while let Some(token) = self.tokens.get(self.pos) {
+                        self.pos += 1;
+                        match token {
+                            Token::Close => break,
+                            Token::Capture(c) => args.push(Token::Capture(c.clone())),
+                            Token::Str(s) => args.push(Token::Str(s.clone())),
+                            _ => {}
+                        }
+                    }
+                    pattern.predicates.push((name, args));
+                    return;
+                }
+                while !matches!(self.peek(), Some(Token::Close) | None) {
+                    self.item(pattern, optional);
+                }
+                self.pos += 1;
+            }
+            Some(Token::OpenAlt) => {
+                self.pos += 1;
+                while !matches!(self.peek(), Some(Token::CloseAlt) | None) {
+                    self.item(pattern, true);
+                }
+                self.pos += 1;
+            }
+            Some(Token::Word(word)) if word.ends_with(':') => {
+                // `field: item`
+                self.pos += 1;
+                self.item(pattern, optional);
+                return;
+            }
+            Some(_) => self.pos += 1,
+            None => return,
+        }
+        let mut quantified = false;
+        loop {
+            match self.peek() {
+                Some(Token::Quantifier(q)) => {
+                    quantified |= *q != '+';
+                    self.pos += 1;
+                }
+                Some(Token::Capture(name)) => {
+                    pattern.captures.push((name.clone(), optional));
+                    self.pos += 1;
+                }
+                _ => break,
+            }
+        }
+        if quantified {
+            for capture in &mut pattern.captures[first_capture..] {
+                capture.1 = true;
+            }
+        }
+    }
+}
+
+/// The shape of each top-level pattern in `source`, in pattern-index order.
+pub fn read(source: &str) -> Vec<PatternShape> {
+    let mut reader = Reader { tokens: tokenize(source), pos: 0 };
+    let mut patterns: Vec<Pattern> = Vec::new();
+    while reader.peek().is_some() {
+        let mut pattern = Pattern::default();
+        reader.item(&mut pattern, false);
+        match patterns.last_mut() {
+            // A bare predicate belongs to the pattern before it.
+            Some(last) if pattern.captures.is_empty() && !pattern.predicates.is_empty() => {
+                last.predicates.append(&mut pattern.predicates);
+            }
+            _ => patterns.push(pattern),
+        }
+    }
+    patterns.into_iter().map(shape).collect()
+}
+
+fn shape(pattern: Pattern) -> PatternShape {
+    let required_captures: Vec<String> = pattern
+        .captures
+        .iter()
+        .filter(|(name, optional)| {
+            !optional && !pattern.captures.iter().any(|(n, o)| n == name && *o)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut best: Option<Vec<String>> = None;
+    for (name, args) in &pattern.predicates {
+        let Some(Token::Capture(capture)) = args.first() else { continue };
+        if !required_captures.contains(capture) {
+            continue;
+        }
+        let strings: Vec<String> = args[1..]
+            .iter()
+            .filter_map(|arg| match arg {
+                Token::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let candidate = match name.as_str() {
+            "#eq?" if strings.len() == 1 => strings,
+            "#any-of?" if !strings.is_empty() => strings,
+            _ => continue,
+        };
+        best = Some(choose(best, candidate));
+    }
+    PatternShape {
+        required_captures,
+        required_literals: best.filter(|set| set.iter().all(|s| !s.is_empty())),
+    }
+}
+
+/// The more selective of two literal sets: the one whose shortest literal is longer.
+pub fn choose(current: Option<Vec<String>>, candidate: Vec<String>) -> Vec<String> {
+    let shortest = |set: &[String]| set.iter().map(String::len).min().unwrap_or(0);
+    match current {
+        Some(current) if shortest(&current) >= shortest(&candidate) => current,
+        _ => candidate,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literals(source: &str) -> Vec<Option<Vec<String>>> {
+        read(source).into_iter().map(|s| s.required_literals).collect()
+    }
+
+    #[test]
+    fn eq_on_a_required_capture_gives_a_literal() {
+        let q = r#"(call function: (identifier) @fn (#eq? @fn "url")) @call"#;
+        assert_eq!(literals(q), vec![Some(vec!["url".to_string()])]);
+    }
+
+    #[test]
+    fn any_of_gives_a_set_and_the_most_selective_set_wins() {
+        let q = r#"(call function: (identifier) @fn arguments: (_) @a
+                     (#any-of? @fn "ugettext" "ungettext") (#eq? @a "x"))"#;
+        assert_eq!(literals(q), vec![Some(vec!["ugettext".into(), "ungettext".into()])]);
+    }
+
+    #[test]
+    fn optional_and_alternative_captures_give_no_literal() {
+        let q = r#"(call (identifier)? @fn (#eq? @fn "url"))
+                   [(identifier) @a (string) @b] (#eq? @a "x")
+                   ((identifier) @c)* (#eq? @c "y")"#;
+        assert_eq!(literals(q), vec![None, None, None]);
+    }
+
+    #[test]
+    fn patterns_are_counted_like_tree_sitter_counts_them() {
+        let q = r#"; a comment (with parens)
+                   (a) @x
+                   ((b) @y (#match? @y "z"))
+                   "lit" @s"#;
+        assert_eq!(read(q).len(), 3);
+    }
+}

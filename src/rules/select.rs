@@ -1,0 +1,87 @@
+//! Which rules run: `--select` / `--ignore` and `--target`.
+
+use globset::Glob;
+
+use super::compile::Rule;
+use super::model::Severity;
+use super::version::Target;
+
+/// A rule selector: a rule id (`django/url`), a pack (`django`) or a glob (`django/u*`).
+#[derive(Debug, Clone)]
+pub struct Selector {
+    text: String,
+    glob: Option<globset::GlobMatcher>,
+}
+
+impl Selector {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let glob = if text.contains(['*', '?', '[']) {
+            Some(Glob::new(text).map_err(|err| format!("bad selector `{text}`: {}", err.kind()))?.compile_matcher())
+        } else {
+            None
+        };
+        Ok(Selector { text: text.to_string(), glob })
+    }
+
+    pub fn matches(&self, rule: &Rule) -> bool {
+        match &self.glob {
+            Some(glob) => glob.is_match(&rule.id),
+            None => self.text == rule.id || self.text == rule.pack,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// `--select`, `--ignore` and `--target` together.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<Selector>,
+    pub ignore: Vec<Selector>,
+    pub targets: Vec<Target>,
+}
+
+impl Selection {
+    /// Whether `rule` runs at all.
+    pub fn includes(&self, rule: &Rule) -> bool {
+        let selected = self.select.is_empty() || self.select.iter().any(|s| s.matches(rule));
+        selected && !self.ignore.iter().any(|s| s.matches(rule)) && self.in_target(rule)
+    }
+
+    /// The target named for the rule's framework, if any.
+    pub fn target_for(&self, rule: &Rule) -> Option<&Target> {
+        let framework = rule.versions.framework.as_deref()?;
+        self.targets.iter().find(|t| t.framework == framework)
+    }
+
+    /// With a target for its framework, a fixable rule applies once its replacement exists
+    /// (`fixable_from`), a flag-only rule once the old form is deprecated or removed.
+    fn in_target(&self, rule: &Rule) -> bool {
+        let Some(target) = self.target_for(rule) else { return true };
+        let v = &rule.versions;
+        let from = if rule.is_fixable() {
+            v.fixable_from.as_ref()
+        } else {
+            [v.deprecated_in.as_ref(), v.removed_in.as_ref()].into_iter().flatten().min()
+        };
+        from.is_none_or(|from| &target.version >= from)
+    }
+
+    /// The severity of the rule's findings: at a target, `error` once the old form is removed,
+    /// `warning` once deprecated, `info` before; the rule's own severity without a target.
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        let Some(target) = self.target_for(rule) else { return rule.severity };
+        let v = &rule.versions;
+        if v.removed_in.as_ref().is_some_and(|r| &target.version >= r) {
+            Severity::Error
+        } else if v.deprecated_in.as_ref().is_some_and(|d| &target.version >= d) {
+            Severity::Warning
+        } else if v.deprecated_in.is_some() || v.removed_in.is_some() {
+            Severity::Info
+        } else {
+            rule.severity
+        }
+    }
+}
