@@ -8,6 +8,7 @@
 //! ([`engine::write`]) and reported ([`report`]).
 
 pub mod engine;
+pub mod fixtures;
 pub mod language;
 pub mod report;
 pub mod rules;

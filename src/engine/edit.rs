@@ -55,6 +55,8 @@ pub enum ImportChange {
     Add(String),
     /// Remove the import of the dotted name if nothing uses it any more.
     Remove(String),
+    /// Remove the import of the dotted name, used or not (the first half of a move).
+    Drop(String),
 }
 
 /// A fix: edits that stand or fall together.

@@ -34,9 +34,11 @@ pub fn apply_changes(language: &Language, text: &str, changes: &[ImportChange], 
         let tree = parse(language, &text, budget)?;
         let edit = match (language.name.as_str(), change) {
             ("python", ImportChange::Add(name)) => python_add(language, &tree, &text, name, newline),
-            ("python", ImportChange::Remove(name)) => python_remove(&tree, &text, name),
+            ("python", ImportChange::Remove(name)) => python_remove(&tree, &text, name, false),
+            ("python", ImportChange::Drop(name)) => python_remove(&tree, &text, name, true),
             ("java", ImportChange::Add(name)) => java_add(language, &tree, &text, name, newline),
-            ("java", ImportChange::Remove(name)) => java_remove(&tree, &text, name),
+            ("java", ImportChange::Remove(name)) => java_remove(&tree, &text, name, false),
+            ("java", ImportChange::Drop(name)) => java_remove(&tree, &text, name, true),
             _ => None,
         };
         if let Some(edit) = edit {
@@ -78,6 +80,19 @@ fn python_add(language: &Language, tree: &Tree, text: &str, name: &str, newline:
         let Some(last) = names.last().copied() else { continue };
         if !same_module {
             continue;
+        }
+        // In a sorted list the name takes its sorted place; otherwise it goes last.
+        let texts: Vec<&str> = names.iter().map(|n| node_text(*n, text)).collect();
+        let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
+        if let Some(next) = names.iter().find(|n| node_text(**n, text) > local).filter(|_| sorted) {
+            let at = next.start_byte();
+            let multi_line = names.first().is_some_and(|first| first.start_position().row != last.start_position().row);
+            let content = if multi_line {
+                format!("{local},{newline}{}", indentation_at(text, at))
+            } else {
+                format!("{local}, ")
+            };
+            return Some(Edit { range: at..at, content });
         }
         if let Some(comma) = last.next_sibling().filter(|n| n.kind() == ",") {
             let indent = indentation_at(text, last.start_byte());
@@ -148,7 +163,7 @@ fn is_used(tree: &Tree, text: &str, local: &str, kinds: &[&str]) -> bool {
     }
 }
 
-fn python_remove(tree: &Tree, text: &str, name: &str) -> Option<Edit> {
+fn python_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Option<Edit> {
     let (module, imported) = split(name);
     let root = tree.root_node();
     let mut stack = vec![root];
@@ -164,7 +179,7 @@ fn python_remove(tree: &Tree, text: &str, name: &str) -> Option<Edit> {
                     "aliased_import" => (item.child_by_field_name("name")?, node_text(item.child_by_field_name("alias")?, text)),
                     _ => (*item, node_text(*item, text)),
                 };
-                if node_text(name_node, text) != imported || is_used(tree, text, local, &["identifier"]) {
+                if node_text(name_node, text) != imported || (!even_if_used && is_used(tree, text, local, &["identifier"])) {
                     continue;
                 }
                 let range = if names.len() == 1 { deletion_range(node, text) } else { deletion_range(*item, text) };
@@ -215,15 +230,15 @@ fn java_add(language: &Language, tree: &Tree, text: &str, name: &str, newline: &
     })
 }
 
-fn java_remove(tree: &Tree, text: &str, name: &str) -> Option<Edit> {
+fn java_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Option<Edit> {
     let (_, local) = split(name);
     for import in java_imports(tree) {
         let mut cursor = import.walk();
-        let path = import.named_children(&mut cursor).find(|n| n.kind() == "scoped_identifier")?;
+        let Some(path) = import.named_children(&mut cursor).find(|n| n.kind() == "scoped_identifier") else { continue };
         if node_text(path, text) != name || import.named_child_count() != 1 {
             continue;
         }
-        if is_used(tree, text, local, &["identifier", "type_identifier"]) {
+        if !even_if_used && is_used(tree, text, local, &["identifier", "type_identifier"]) {
             return None;
         }
         return Some(Edit { range: deletion_range(import, text), content: String::new() });

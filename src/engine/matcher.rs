@@ -102,7 +102,10 @@ pub fn find(
             range: primary.byte_range(),
             start: Position::of(file.text, primary.start_byte()),
             end: Position::of(file.text, primary.end_byte()),
-            message: rule.message.render(lookup),
+            message: rule
+                .message
+                .render(lookup, &|text| rule.map.get(text).map(String::as_str))
+                .unwrap_or_else(|| rule.id.clone()),
             fix: build_fix(rule, &captures, file),
         });
     }
@@ -139,12 +142,14 @@ fn holds(condition: &Condition, primary: Node, captures: &[(&str, Node)], file: 
         None => Some(primary),
     };
     match condition {
+        // A condition on a capture this match does not bind holds, as query predicates do.
         Condition::ImportedFrom { capture, names } => {
-            let (Some(node), Some(imports)) = (node_for(capture), &file.imports) else { return false };
+            let Some(node) = node_for(capture) else { return true };
+            let Some(imports) = &file.imports else { return false };
             imports.refers_to(&file.text[node.byte_range()], names)
         }
         Condition::Inside { capture, ancestor, negated } => {
-            let Some(node) = node_for(capture) else { return false };
+            let Some(node) = node_for(capture) else { return true };
             has_ancestor(node, ancestor, file.text) != *negated
         }
     }
@@ -177,6 +182,7 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
     }
     let text = file.text;
     let lookup = |name: &str| capture(captures, name).map(|n| &text[n.byte_range()]);
+    let map = |key: &str| rule.map.get(key).map(String::as_str);
     let mut edits = Vec::new();
     let mut imports = Vec::new();
     for step in &rule.fix {
@@ -185,11 +191,24 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
                 let mut any = false;
                 for node in nodes(captures, capture) {
                     any = true;
-                    let content = render(with, &lookup, text, node.start_byte(), file.newline);
+                    let content = render(with, &lookup, &map, text, node.start_byte(), file.newline)?;
                     edits.push(Edit { range: node.byte_range(), content });
                 }
                 if !any {
                     return None;
+                }
+            }
+            FixStep::ReplacePattern { capture, pattern, with } => {
+                let found = nodes(captures, capture);
+                if found.is_empty() {
+                    return None;
+                }
+                for node in found {
+                    let old = &text[node.byte_range()];
+                    if !pattern.is_match(old) {
+                        return None;
+                    }
+                    edits.push(Edit { range: node.byte_range(), content: pattern.replace(old, with.as_str()).into_owned() });
                 }
             }
             FixStep::Delete { capture } => {
@@ -205,19 +224,27 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
             FixStep::InsertBefore { capture, text: template } | FixStep::InsertAfter { capture, text: template } => {
                 let node = *nodes(captures, capture).first()?;
                 let at = if matches!(step, FixStep::InsertBefore { .. }) { node.start_byte() } else { node.end_byte() };
-                let content = render(template, &lookup, text, node.start_byte(), file.newline);
+                let content = render(template, &lookup, &map, text, node.start_byte(), file.newline)?;
                 edits.push(Edit { range: at..at, content });
             }
             FixStep::AddImport(name) => {
+                let name = &name.render(lookup, &map)?;
+                if !crate::rules::compile::is_dotted_name(name) {
+                    return None;
+                }
                 let local = name.rsplit('.').next().unwrap_or(name);
                 if let Some(bound) = file.imports.as_ref().and_then(|i| i.binding(local))
                     && bound != name
                 {
                     return None;
                 }
-                imports.push(ImportChange::Add(name.clone()));
+                imports.push(ImportChange::Add(name.to_string()));
             }
-            FixStep::RemoveImport(name) => imports.push(ImportChange::Remove(name.clone())),
+            FixStep::RemoveImport(name) => imports.push(ImportChange::Remove(name.render(lookup, &map)?)),
+            FixStep::MoveImport(from, to) => {
+                imports.push(ImportChange::Drop(from.render(lookup, &map)?));
+                imports.push(ImportChange::Add(to.render(lookup, &map)?));
+            }
         }
     }
     edits.sort();
@@ -226,9 +253,16 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
 
 /// Renders a template for insertion at `offset`: line breaks in the template's own text take the
 /// file's newline and the indentation of the line the text lands on; captured text is kept.
-fn render<'a>(template: &Template, lookup: &impl Fn(&str) -> Option<&'a str>, text: &str, offset: usize, newline: &str) -> String {
+fn render<'a>(
+    template: &Template,
+    lookup: &impl Fn(&str) -> Option<&'a str>,
+    map: &impl Fn(&str) -> Option<&'a str>,
+    text: &str,
+    offset: usize,
+    newline: &str,
+) -> Option<String> {
     let indent = indentation_at(text, offset);
-    template.render_with(lookup, |literal, out| {
+    template.render_with(lookup, map, |literal, out| {
         let mut lines = literal.split('\n');
         if let Some(first) = lines.next() {
             out.push_str(first);

@@ -92,6 +92,7 @@ impl Analysis {
 pub struct Analyzer<'p> {
     pub plan: &'p LanguagePlan,
     pub rules: &'p [ActiveRule<'p>],
+    pub prefilter: bool,
     pub language: &'static Language,
     pub path: &'p Path,
     pub newline: &'static str,
@@ -107,7 +108,7 @@ pub enum FileAnalysis {
 impl Analyzer<'_> {
     /// Prefilters, parses and matches `text`; `None` when `deadline` passed.
     pub fn analyze(&self, text: &str, deadline: Instant) -> Option<FileAnalysis> {
-        let Some(active) = self.plan.active_patterns(self.rules, self.path, text) else {
+        let Some(active) = self.plan.active_patterns(self.rules, self.path, text, self.prefilter) else {
             return Some(FileAnalysis::NothingToMatch);
         };
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
@@ -150,6 +151,7 @@ pub fn process_source(plan: &Plan, source: Source, language: LanguageId, options
     let analyzer = Analyzer {
         plan: language_plan,
         rules: &plan.rules,
+        prefilter: plan.prefilter,
         language: language::get(language),
         path: &path,
         newline: source.newline,

@@ -26,6 +26,8 @@ pub struct ActiveRule<'a> {
 /// The rules of a run.
 pub struct Plan<'a> {
     pub rules: Vec<ActiveRule<'a>>,
+    /// Skip files by literals (on by default; the fixture harness turns it off to check it).
+    pub prefilter: bool,
     languages: HashMap<LanguageId, OnceLock<LanguagePlan>>,
 }
 
@@ -56,7 +58,7 @@ impl<'a> Plan<'a> {
         for active in &rules {
             languages.entry(active.rule.language).or_insert_with(OnceLock::new);
         }
-        Plan { rules, languages }
+        Plan { rules, prefilter: true, languages }
     }
 
     /// Whether any rule runs on files of `language`.
@@ -112,9 +114,9 @@ impl LanguagePlan {
 
     /// Which patterns may match a file with this path and text; `None` when none may, so the
     /// file need not be parsed.
-    pub fn active_patterns(&self, rules: &[ActiveRule], path: &Path, text: &str) -> Option<Vec<bool>> {
-        let mut present = vec![false; self.literal_count];
-        if let Some(automaton) = &self.literals {
+    pub fn active_patterns(&self, rules: &[ActiveRule], path: &Path, text: &str, prefilter: bool) -> Option<Vec<bool>> {
+        let mut present = vec![!prefilter; self.literal_count];
+        if let Some(automaton) = self.literals.as_ref().filter(|_| prefilter) {
             for found in automaton.find_overlapping_iter(text) {
                 present[found.pattern().as_usize()] = true;
             }

@@ -37,6 +37,8 @@ pub struct Rule {
     pub versions: Versions,
     pub query_source: String,
     pub conditions: Vec<Condition>,
+    /// The table `{{capture|map}}` looks text up in.
+    pub map: std::collections::BTreeMap<String, String>,
     pub fix: Vec<FixStep>,
     pub safety: Safety,
     pub effort_minutes: Option<u32>,
@@ -94,13 +96,18 @@ pub struct Ancestor {
 #[derive(Debug)]
 pub enum FixStep {
     Replace { capture: String, with: Template },
+    /// Replace the first match of `pattern` in the capture's text with `with` (`$1` etc.);
+    /// no fix when the pattern does not match.
+    ReplacePattern { capture: String, pattern: Regex, with: String },
     Delete { capture: String },
     InsertBefore { capture: String, text: Template },
     InsertAfter { capture: String, text: Template },
     /// Make the dotted name available under its last segment (`from a.b import c`).
-    AddImport(String),
+    AddImport(Template),
     /// Drop the import of this dotted name if nothing uses it after the fix.
-    RemoveImport(String),
+    RemoveImport(Template),
+    /// Import the name from another module instead (`from`, `to`), whether used or not.
+    MoveImport(Template, Template),
 }
 
 /// Where a rule file's values sit, for error positions.
@@ -195,9 +202,13 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
             ));
         }
     };
+    let has_map = doc.map.as_ref().is_some_and(|m| !m.value.is_empty());
     let check_template = |errors: &mut Vec<RuleError>, value: &Spanned<String>, what: &str| -> Option<Template> {
         match Template::parse(&value.value) {
             Ok(template) => {
+                if template.uses_map() && !has_map {
+                    errors.push(at.error(value, format!("{what} uses `|map`, but the rule has no `map:` table")));
+                }
                 for name in template.captures() {
                     if query.is_some() && !captures.iter().any(|c| c == name) {
                         errors.push(at.error(
@@ -270,6 +281,13 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
         }
     }
 
+    for step in &doc.fix {
+        if let Some(value) = step.add_import.as_ref().or(step.remove_import.as_ref()).or(step.move_import.as_ref())
+            && !crate::engine::import_edit::supported(lang)
+        {
+            errors.push(at.error(value, format!("import fix steps are not supported for {}", lang.name)));
+        }
+    }
     let mut fix = Vec::new();
     for step in &doc.fix {
         if let Some(step) = compile_fix_step(step, &at, &mut errors, &check_capture, &check_template) {
@@ -284,9 +302,6 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
             Safety::Unsafe
         }
     };
-    if doc.fix.iter().all(|s| s.add_import.is_some() || s.remove_import.is_some()) && !doc.fix.is_empty() {
-        errors.push(at.error(&doc.id, "a fix must edit the code itself, not only imports"));
-    }
 
     if !errors.is_empty() {
         return Err(errors);
@@ -312,6 +327,7 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
         versions,
         query_source: doc.query.value,
         conditions,
+        map: doc.map.map(|m| m.value).unwrap_or_default(),
         fix,
         safety,
         effort_minutes: doc.effort_minutes,
@@ -413,11 +429,12 @@ fn compile_fix_step(
     check_capture: &dyn Fn(&mut Vec<RuleError>, &Spanned<String>, &str),
     check_template: &dyn Fn(&mut Vec<RuleError>, &Spanned<String>, &str) -> Option<Template>,
 ) -> Option<FixStep> {
-    let actions = [&doc.replace, &doc.delete, &doc.insert_before, &doc.insert_after, &doc.add_import, &doc.remove_import];
+    let actions =
+        [&doc.replace, &doc.delete, &doc.insert_before, &doc.insert_after, &doc.add_import, &doc.remove_import, &doc.move_import];
     let set: Vec<&Spanned<String>> = actions.iter().filter_map(|a| a.as_ref()).collect();
     let anchor = set.first().copied().or(doc.with.as_ref()).or(doc.text.as_ref());
     if set.len() != 1 {
-        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`";
+        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`";
         match anchor {
             Some(a) => errors.push(at.error(a, message)),
             None => errors.push(RuleError::file(at.path, message)),
@@ -437,10 +454,20 @@ fn compile_fix_step(
             errors.push(at.error(capture, "`replace` needs `with:` (the new text)"));
             return None;
         };
+        if let Some(pattern) = &doc.pattern {
+            return match Regex::new(&pattern.value) {
+                Ok(regex) => Some(FixStep::ReplacePattern { capture: capture.value.clone(), pattern: regex, with: with.value.clone() }),
+                Err(err) => {
+                    errors.push(at.error(pattern, format!("bad regex: {err}")));
+                    None
+                }
+            };
+        }
         let with = check_template(errors, with, "with")?;
         return Some(FixStep::Replace { capture: capture.value.clone(), with });
     }
     misplaced(errors, "with", &doc.with);
+    misplaced(errors, "pattern", &doc.pattern);
     if let Some(capture) = &doc.delete {
         check_capture(errors, capture, "delete");
         misplaced(errors, "text", &doc.text);
@@ -461,14 +488,32 @@ fn compile_fix_step(
         });
     }
     misplaced(errors, "text", &doc.text);
-    let name = &target.value;
-    if !name.contains('.') || name.split('.').any(|part| part.is_empty() || !part.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-        errors.push(at.error(target, format!("`{name}` is not a dotted name like `django.urls.re_path`")));
-        return None;
+    let dotted = |errors: &mut Vec<RuleError>, value: &Spanned<String>, what: &str| -> Option<Template> {
+        let name = check_template(errors, value, what)?;
+        // Holes are filled at fix time; the text around them must already read as a dotted name.
+        let shape = name.render(|_| Some("x"), &|_| Some("x")).unwrap_or_default();
+        if !is_dotted_name(&shape) {
+            errors.push(at.error(value, format!("`{}` is not a dotted name like `django.urls.re_path`", value.value)));
+            return None;
+        }
+        Some(name)
+    };
+    if doc.move_import.is_some() {
+        let Some(to) = &doc.to else {
+            errors.push(at.error(target, "`move_import` needs `to:` (the new dotted name)"));
+            return None;
+        };
+        return Some(FixStep::MoveImport(dotted(errors, target, "move_import")?, dotted(errors, to, "to")?));
     }
+    misplaced(errors, "to", &doc.to);
     Some(if doc.add_import.is_some() {
-        FixStep::AddImport(name.clone())
+        FixStep::AddImport(dotted(errors, target, "add_import")?)
     } else {
-        FixStep::RemoveImport(name.clone())
+        FixStep::RemoveImport(dotted(errors, target, "remove_import")?)
     })
+}
+
+/// `a.b.c`: at least two non-empty identifier segments.
+pub fn is_dotted_name(name: &str) -> bool {
+    name.contains('.') && name.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
 }

@@ -42,7 +42,12 @@ struct RuleFile {
 impl RuleSet {
     /// Loads the built-in rules and the rules under each of `dirs`.
     pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
-        let mut files = built_in_files();
+        Self::load_from(true, dirs)
+    }
+
+    /// Loads the rules under each of `dirs`, after the built-in ones when `built_in`.
+    pub fn load_from(built_in: bool, dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
+        let mut files = if built_in { built_in_files() } else { Vec::new() };
         let mut errors = Vec::new();
         for dir in dirs {
             match dir_files(dir) {

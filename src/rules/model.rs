@@ -31,6 +31,9 @@ pub struct RuleDoc {
     pub fixable_from: Option<Spanned<String>>,
     #[serde(default, rename = "where")]
     pub conditions: Vec<ConditionDoc>,
+    /// A table for `{{capture|map}}` in templates: old text -> new text.
+    #[serde(default)]
+    pub map: Option<Spanned<std::collections::BTreeMap<String, String>>>,
     #[serde(default)]
     pub fix: Vec<FixStepDoc>,
     #[serde(default)]
@@ -114,6 +117,9 @@ pub struct FixStepDoc {
     pub replace: Option<Spanned<String>>,
     #[serde(default)]
     pub with: Option<Spanned<String>>,
+    /// With `replace`: a regex over the capture's text; `with` is then its replacement (`$1`).
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
     #[serde(default)]
     pub delete: Option<Spanned<String>>,
     #[serde(default)]
@@ -126,6 +132,11 @@ pub struct FixStepDoc {
     pub add_import: Option<Spanned<String>>,
     #[serde(default)]
     pub remove_import: Option<Spanned<String>>,
+    /// Move an import to another module, used or not: `move_import: a.b.c`, `to: x.y.c`.
+    #[serde(default)]
+    pub move_import: Option<Spanned<String>>,
+    #[serde(default)]
+    pub to: Option<Spanned<String>>,
 }
 
 /// `rules/<pack>/pack.yml`: what a pack is about.

@@ -8,6 +8,8 @@
 enum Part {
     Text(String),
     Capture(String),
+    /// `{{name|map}}`: the capture's text looked up in the rule's `map`.
+    Mapped(String),
 }
 
 /// A parsed template: literal text and `{{name}}` holes.
@@ -29,11 +31,16 @@ impl Template {
             let close = after
                 .find("}}")
                 .ok_or_else(|| format!("`{{{{` without a closing `}}}}` in `{text}`"))?;
-            let name = after[..close].trim();
+            let hole = after[..close].trim();
+            let (name, mapped) = match hole.split_once('|') {
+                Some((name, "map")) => (name.trim(), true),
+                Some((_, filter)) => return Err(format!("unknown filter `|{filter}` (only `|map` exists)")),
+                None => (hole, false),
+            };
             if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c)) {
                 return Err(format!("`{{{{{name}}}}}` is not a capture name"));
             }
-            parts.push(Part::Capture(name.to_string()));
+            parts.push(if mapped { Part::Mapped(name.to_string()) } else { Part::Capture(name.to_string()) });
             rest = &after[close + 2..];
         }
         if !rest.is_empty() {
@@ -45,14 +52,20 @@ impl Template {
     /// The capture names the template refers to.
     pub fn captures(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
-            Part::Capture(name) => Some(name.as_str()),
+            Part::Capture(name) | Part::Mapped(name) => Some(name.as_str()),
             Part::Text(_) => None,
         })
     }
 
-    /// The template's text with each hole replaced by `lookup(name)`.
-    pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>) -> String {
-        self.render_with(&lookup, |text, out| out.push_str(text))
+    /// Whether the template uses `{{name|map}}`.
+    pub fn uses_map(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Mapped(_)))
+    }
+
+    /// The template's text with each hole replaced by `lookup(name)`; a `|map` hole takes
+    /// `map(text)`, and the whole render fails (`None`) when the map has no entry.
+    pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>, map: &impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+        self.render_with(&lookup, map, |text, out| out.push_str(text))
     }
 
     /// Like [`render`](Self::render), with the template's own text passed through `literal`
@@ -60,16 +73,18 @@ impl Template {
     pub fn render_with<'a>(
         &self,
         lookup: &impl Fn(&str) -> Option<&'a str>,
+        map: &impl Fn(&str) -> Option<&'a str>,
         mut literal: impl FnMut(&str, &mut String),
-    ) -> String {
+    ) -> Option<String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 Part::Text(text) => literal(text, &mut out),
                 Part::Capture(name) => out.push_str(lookup(name).unwrap_or("")),
+                Part::Mapped(name) => out.push_str(map(lookup(name)?)?),
             }
         }
-        out
+        Some(out)
     }
 }
 
@@ -81,8 +96,8 @@ mod tests {
     fn holes_are_filled_from_captures() {
         let template = Template::parse("re_path({{ args }}) # {{fn}}").unwrap();
         assert_eq!(template.captures().collect::<Vec<_>>(), vec!["args", "fn"]);
-        let out = template.render(|name| Some(if name == "args" { "a, b" } else { "url" }));
-        assert_eq!(out, "re_path(a, b) # url");
+        let out = template.render(|name| Some(if name == "args" { "a, b" } else { "url" }), &|_| None);
+        assert_eq!(out.unwrap(), "re_path(a, b) # url");
     }
 
     #[test]
@@ -95,6 +110,15 @@ mod tests {
     #[test]
     fn text_without_holes_is_kept() {
         let template = Template::parse("plain").unwrap();
-        assert_eq!(template.render(|_| None), "plain");
+        assert_eq!(template.render(|_| None, &|_| None).unwrap(), "plain");
+    }
+
+    #[test]
+    fn mapped_holes_look_up_the_capture_text() {
+        let template = Template::parse("{{fn|map}}").unwrap();
+        let map = |text: &str| (text == "ugettext").then_some("gettext");
+        assert_eq!(template.render(|_| Some("ugettext"), &map).unwrap(), "gettext");
+        assert_eq!(template.render(|_| Some("other"), &map), None);
+        assert!(Template::parse("{{fn|upper}}").is_err());
     }
 }

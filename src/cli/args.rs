@@ -1,0 +1,159 @@
+//! The command line as typed: clap's derive structs, checked for shape only. `settings` turns
+//! them into what the commands run on.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// upshift finds legacy patterns in Python, Django, Spring and Rails code and rewrites them
+/// for a target version.
+#[derive(Parser, Debug)]
+#[command(name = "upshift", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Report legacy patterns. Exit 0: none; 1: findings; 2: error.
+    Check(CheckArgs),
+    /// Rewrite legacy patterns in place (safe fixes; add --unsafe-fixes for the rest).
+    Fix(FixArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Show one rule: what it finds, why, its versions and an example.
+    Explain(ExplainArgs),
+    /// Print a file's syntax tree, for rule authors.
+    Parse(ParseArgs),
+    /// Run rule fixtures: DIR/rules against DIR/fixtures.
+    Test(TestArgs),
+}
+
+/// Which rules run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleArgs {
+    /// Add the rules in DIR (laid out as DIR/<pack>/<name>.yml). Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+    /// The version to upgrade to, as FRAMEWORK@VERSION (python@3.10, django@4.2,
+    /// spring-boot@3.2, rails@7.1). Repeatable.
+    #[arg(long = "target", value_name = "FRAMEWORK@VERSION")]
+    pub targets: Vec<String>,
+    /// Only these rules: ids, packs or globs (django/url*). Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Leave out these rules: ids, packs or globs. Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+}
+
+/// Which files, and how the run goes.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Files and directories to process [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Worker threads [default: the number of cores].
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Read the source from standard input, as if it were the file NAME.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Also process hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not respect .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Do not show a progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Diagnostics with the source line.
+    Text,
+    /// One line per finding.
+    Concise,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of the fixes and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Fix files that have uncommitted changes in git.
+    #[arg(long)]
+    pub allow_dirty: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Only this pack.
+    #[arg(long)]
+    pub pack: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule id, such as django/url-to-re-path.
+    pub rule: String,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ParseArgs {
+    /// The files (with --stats: files and directories) to parse.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Walk, read and parse only, and print counts: the floor any tree-sitter tool pays.
+    #[arg(long, hide = true)]
+    pub stats: bool,
+    /// Worker threads, with --stats.
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// A folder with rules/ and fixtures/ [default: .]
+    pub dir: Option<PathBuf>,
+    /// Only rules matching these ids, packs or globs.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+}

@@ -1,0 +1,235 @@
+//! `upshift check` and `upshift fix`: walk, run the engine, write (or diff), report.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::args::{Format, RuleArgs, RunArgs};
+use super::output::Output;
+use super::{diagnostics, git, settings};
+use upshift::engine::fix_loop::FixProblem;
+use upshift::engine::plan::Plan;
+use upshift::engine::source::{SkipReason, Source};
+use upshift::engine::walk::walk;
+use upshift::engine::write::write_atomic;
+use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
+use upshift::language;
+use upshift::report::{self, Summary, json::Note};
+
+/// What `fix` was asked to do.
+#[derive(Debug, Clone, Copy)]
+pub struct FixFlags {
+    pub unsafe_fixes: bool,
+    pub diff: bool,
+    pub allow_dirty: bool,
+}
+
+/// Runs `check` (`fix` is `None`) or `fix`.
+pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Result<ExitCode> {
+    let (set, selection) = settings::rules(rule_args)?;
+    let plan = Plan::new(&set, &selection);
+    let options = Options {
+        fix: fix.map(|f| FixMode { unsafe_fixes: f.unsafe_fixes }),
+        max_file_size: run.max_file_size,
+        ..Options::default()
+    };
+    let pool = settings::pool(run.threads)?;
+    let mut out = Output::stdout();
+
+    if let Some(name) = &run.stdin_filename {
+        return stdin(&plan, name, &options, run, fix, &mut out);
+    }
+
+    let (paths, walk_options) = settings::walk(run);
+    let walked = walk(&paths, &walk_options);
+    let mut notes: Vec<Note> = walked
+        .problems
+        .iter()
+        .map(|(path, problem)| Note { path: path.display().to_string(), message: problem.clone() })
+        .collect();
+    let mut had_error = !walked.problems.is_empty();
+
+    let progress = progress_bar(walked.files.len(), run.quiet);
+    let reports = pool.install(|| engine::run(&plan, &walked.files, &options, &|| progress.inc(1)));
+    progress.finish_and_clear();
+
+    collect_notes(&plan, &reports, &mut notes, &mut had_error);
+
+    let mut diff_output = String::new();
+    if let Some(flags) = fix {
+        let changed: Vec<&FileReport> = reports.iter().filter(|r| analysis_changed(r)).collect();
+        if flags.diff {
+            for report in &changed {
+                if let FileStatus::Analyzed(a) = &report.status {
+                    diff_output.push_str(&report::diff::unified(&report.path, &a.source.text, &a.text));
+                }
+            }
+        } else {
+            if !flags.allow_dirty {
+                let files: Vec<&std::path::Path> = changed.iter().map(|r| r.path.as_path()).collect();
+                let dirty = git::dirty(&files);
+                if !dirty.is_empty() {
+                    let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
+                    bail!(
+                        "these files have uncommitted changes, and fixing them would mix upshift's edits with yours:\n{}\ncommit or stash them, or pass --allow-dirty; nothing was written",
+                        list.join("\n")
+                    );
+                }
+            }
+            for report in &changed {
+                let FileStatus::Analyzed(a) = &report.status else { continue };
+                if let Err(err) = write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text)) {
+                    notes.push(Note { path: report.path.display().to_string(), message: err.to_string() });
+                    had_error = true;
+                }
+            }
+        }
+    }
+
+    let entries = report::entries(&plan, &reports);
+    let summary = Summary::of(&reports, &entries);
+    let diffing = fix.is_some_and(|f| f.diff);
+    match run.format {
+        Format::Json => out.line(&report::json::document(&entries, &notes, &summary))?,
+        Format::Sarif => out.line(&report::sarif::document(&entries))?,
+        Format::Text | Format::Concise => {
+            if diffing {
+                out.text(&diff_output)?;
+            } else {
+                let renderer = diagnostics::renderer(std::io::stdout().is_terminal());
+                for entry in &entries {
+                    match run.format {
+                        Format::Concise => out.line(&report::text::concise(entry))?,
+                        _ => out.line(&report::text::diagnostic(entry, &renderer))?,
+                    }
+                }
+            }
+            for note in &notes {
+                eprintln!("note: {}: {}", note.path, note.message);
+            }
+            let line = report::text::summary(&summary, fix.is_some() && !diffing);
+            if diffing { eprintln!("{line}") } else { out.line(&line)? }
+        }
+    }
+
+    Ok(exit_code(had_error, !entries.is_empty() || (diffing && !diff_output.is_empty()), run.exit_zero))
+}
+
+fn analysis_changed(report: &FileReport) -> bool {
+    matches!(&report.status, FileStatus::Analyzed(a) if a.changed())
+}
+
+fn exit_code(had_error: bool, findings: bool, exit_zero: bool) -> ExitCode {
+    if had_error {
+        ExitCode::from(2)
+    } else if findings && !exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Notes for skipped files and for fixes that were not applied.
+fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had_error: &mut bool) {
+    let rule_names = |rules: &[usize]| -> String {
+        rules.iter().map(|&r| plan.rules[r].rule.id.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    for report in reports {
+        let path = report.path.display().to_string();
+        match &report.status {
+            FileStatus::Skipped(reason) => {
+                *had_error |= matches!(reason, SkipReason::Unreadable(_));
+                notes.push(Note { path, message: reason.to_string() });
+            }
+            FileStatus::Analyzed(analysis) => {
+                for problem in &analysis.problems {
+                    let message = match problem {
+                        FixProblem::Unverified { rules } => format!(
+                            "fixes of {} were not applied: they would introduce a syntax error",
+                            rule_names(rules)
+                        ),
+                        FixProblem::Cycle { rules } => format!(
+                            "left unchanged: the fixes of {} undo each other",
+                            rule_names(rules)
+                        ),
+                        FixProblem::NotConverged { rules } => format!(
+                            "left unchanged: the fixes of {} did not settle after {} passes",
+                            rule_names(rules),
+                            engine::fix_loop::MAX_PASSES
+                        ),
+                    };
+                    notes.push(Note { path: path.clone(), message });
+                }
+            }
+        }
+    }
+}
+
+/// `--stdin-filename`: the source comes from standard input; `fix` writes the result to
+/// standard output and the diagnostics to standard error.
+fn stdin(plan: &Plan, name: &PathBuf, options: &Options, run: &RunArgs, fix: Option<FixFlags>, out: &mut Output) -> Result<ExitCode> {
+    let lang = language::for_path(name).ok_or_else(|| anyhow!("{}: no language is known for this file name", name.display()))?;
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    let source = match Source::decode(name, bytes.clone(), options.max_file_size) {
+        Ok(source) => source,
+        Err(reason) => {
+            eprintln!("note: {}: {reason}", name.display());
+            if fix.is_some() {
+                out.bytes(&bytes)?;
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let reports = if plan.covers(lang.id) {
+        vec![engine::process_source(plan, source.clone(), lang.id, options)]
+    } else {
+        Vec::new()
+    };
+    let mut notes = Vec::new();
+    let mut had_error = false;
+    collect_notes(plan, &reports, &mut notes, &mut had_error);
+    let entries = report::entries(plan, &reports);
+    let renderer = diagnostics::renderer(std::io::stderr().is_terminal());
+    if fix.is_some() {
+        let text = match reports.first().map(|r| &r.status) {
+            Some(FileStatus::Analyzed(a)) => a.text.clone(),
+            _ => source.text.clone(),
+        };
+        out.bytes(&source.encode(&text))?;
+        for entry in &entries {
+            eprintln!("{}", report::text::concise(entry));
+        }
+    } else {
+        match run.format {
+            Format::Json => out.line(&report::json::document(&entries, &notes, &Summary::of(&reports, &entries)))?,
+            Format::Sarif => out.line(&report::sarif::document(&entries))?,
+            Format::Concise => {
+                for entry in &entries {
+                    out.line(&report::text::concise(entry))?;
+                }
+            }
+            Format::Text => {
+                for entry in &entries {
+                    out.line(&report::text::diagnostic(entry, &renderer))?;
+                }
+            }
+        }
+    }
+    for note in &notes {
+        eprintln!("note: {}: {}", note.path, note.message);
+    }
+    Ok(exit_code(had_error, !entries.is_empty(), run.exit_zero))
+}
+
+fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
+    if quiet || files < 200 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}").expect("valid template"));
+    bar
+}

@@ -1,0 +1,193 @@
+//! Rule fixtures: the proof that each rule does what it says (`upshift test`, and `cargo test`
+//! over every built-in rule).
+//!
+//! Rule `pack/name` has its cases in `fixtures/<pack>/<name>/`, any folder depth (a case's path
+//! there is the path its rule's `files:` globs see). A case named `ok*` must produce no finding.
+//! Any other case must produce at least one; when the rule has a fix, `<stem>.fixed.<ext>` next
+//! to it holds the exact text after fixing. The harness also checks, for every case, what must
+//! hold for any rule: the fix verifies (no new syntax error), the fixed text has nothing left
+//! for the rule to fix (it converged), and the literal prefilter skipped nothing that matches.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::engine::fix_loop::FixProblem;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{self, FileStatus, FixMode, Options};
+use crate::language;
+use crate::rules::{Rule, RuleSet, Selection, Selector};
+
+/// A fixture case that did not behave.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub rule: String,
+    pub case: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.rule, self.case.display(), self.message)
+    }
+}
+
+/// The result of running fixtures.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub rules: usize,
+    pub cases: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// The expected-output path for a case: `a/b.py` -> `a/b.fixed.py`.
+pub fn fixed_path(case: &Path) -> PathBuf {
+    let stem = case.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = match case.extension() {
+        Some(ext) if !stem.is_empty() => format!("{stem}.fixed.{}", ext.to_string_lossy()),
+        _ => format!("{}.fixed", case.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()),
+    };
+    case.with_file_name(name)
+}
+
+fn is_expected_output(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.ends_with(".fixed") || name.contains(".fixed.")
+}
+
+/// The case files under a rule's fixture folder, relative to it, sorted.
+pub fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walk_files(dir)
+        .into_iter()
+        .filter(|p| !is_expected_output(p))
+        .filter_map(|p| p.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect();
+    out.sort();
+    out
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Runs the fixtures under `root` (`root/<pack>/<name>/`) for every rule of `set` that `filter`
+/// keeps.
+pub fn run(set: &RuleSet, root: &Path, filter: impl Fn(&Rule) -> bool) -> Outcome {
+    let mut outcome = Outcome::default();
+    for rule in set.rules.iter().filter(|r| filter(r)) {
+        outcome.rules += 1;
+        let dir = root.join(&rule.pack).join(rule.name());
+        let fail = |case: &Path, message: String| Failure { rule: rule.id.clone(), case: case.to_path_buf(), message };
+        let cases = cases(&dir);
+        if !cases.iter().any(|c| !is_ok_case(c)) || !cases.iter().any(|c| is_ok_case(c)) {
+            outcome.failures.push(fail(
+                &dir,
+                "needs at least one case that must match and one `ok*` case that must not".into(),
+            ));
+        }
+        for case in cases {
+            outcome.cases += 1;
+            if let Err(message) = check_case(set, rule, &dir, &case) {
+                outcome.failures.push(fail(&dir.join(&case), message));
+            }
+        }
+    }
+    outcome
+}
+
+fn is_ok_case(case: &Path) -> bool {
+    case.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ok"))
+}
+
+fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(), String> {
+    let language = language::for_path(case).ok_or("no language is known for this file name")?;
+    if language.id != rule.language {
+        return Err(format!("is a {} file, but the rule is for {}", language.name, language::get(rule.language).name));
+    }
+    let bytes = std::fs::read(dir.join(case)).map_err(|err| format!("cannot read: {err}"))?;
+    let source = Source::decode(case, bytes, u64::MAX).map_err(|reason| reason.to_string())?;
+    let selection = Selection { select: vec![Selector::parse(&rule.id)?], ..Selection::default() };
+    let mut plan = Plan::new(set, &selection);
+    let check = |plan: &Plan| -> Result<usize, String> {
+        match engine::process_source(plan, source.clone(), language.id, &Options::default()).status {
+            FileStatus::Analyzed(analysis) => Ok(analysis.findings.len()),
+            FileStatus::Skipped(reason) => Err(reason.to_string()),
+        }
+    };
+    let found = check(&plan)?;
+    plan.prefilter = false;
+    let found_without_prefilter = check(&plan)?;
+    plan.prefilter = true;
+    if found != found_without_prefilter {
+        return Err(format!(
+            "the literal prefilter hides findings: {found} with it, {found_without_prefilter} without (check the query's #eq?/#any-of? captures)"
+        ));
+    }
+    let expected_path = dir.join(fixed_path(case));
+    if is_ok_case(case) {
+        if found > 0 {
+            return Err(format!("must not match, but has {found} finding(s)"));
+        }
+        return Ok(());
+    }
+    if found == 0 {
+        return Err("must match, but has no finding".into());
+    }
+    if !rule.is_fixable() {
+        if expected_path.exists() {
+            return Err(format!("{} exists, but the rule has no fix", expected_path.display()));
+        }
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .map_err(|err| format!("the rule has a fix, so {} must hold the fixed text ({err})", expected_path.display()))?;
+    let fixing = Options { fix: Some(FixMode { unsafe_fixes: true }), ..Options::default() };
+    let FileStatus::Analyzed(fixed) = engine::process_source(&plan, source.clone(), language.id, &fixing).status else {
+        return Err("skipped while fixing".into());
+    };
+    if let Some(problem) = fixed.problems.first() {
+        return Err(match problem {
+            FixProblem::Unverified { .. } => "the fix introduces a syntax error".to_string(),
+            FixProblem::Cycle { .. } => "the fix undoes itself (cycle)".to_string(),
+            FixProblem::NotConverged { .. } => "the fix does not converge".to_string(),
+        });
+    }
+    if fixed.text != expected {
+        return Err(format!(
+            "fixed text differs from {}:\n{}",
+            expected_path.display(),
+            crate::report::diff::unified(case, &expected, &fixed.text)
+        ));
+    }
+    // Fixing the fixed text again must change nothing.
+    let again = Source { text: fixed.text.clone(), ..source };
+    if let FileStatus::Analyzed(second) = engine::process_source(&plan, again, language.id, &fixing).status
+        && second.changed()
+    {
+        return Err("fixing the fixed text changes it again (not idempotent)".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_output_sits_beside_the_case() {
+        assert_eq!(fixed_path(Path::new("a/urls.py")), PathBuf::from("a/urls.fixed.py"));
+        assert_eq!(fixed_path(Path::new("Gemfile")), PathBuf::from("Gemfile.fixed"));
+        assert!(is_expected_output(Path::new("x.fixed.rb")));
+        assert!(!is_expected_output(Path::new("fixedness.rb")));
+    }
+}
