@@ -28,7 +28,13 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.rule, self.case.display(), self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.rule,
+            self.case.display(),
+            self.message
+        )
     }
 }
 
@@ -42,16 +48,27 @@ pub struct Outcome {
 
 /// The expected-output path for a case: `a/b.py` -> `a/b.fixed.py`.
 pub fn fixed_path(case: &Path) -> PathBuf {
-    let stem = case.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = case
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = match case.extension() {
         Some(ext) if !stem.is_empty() => format!("{stem}.fixed.{}", ext.to_string_lossy()),
-        _ => format!("{}.fixed", case.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()),
+        _ => format!(
+            "{}.fixed",
+            case.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ),
     };
     case.with_file_name(name)
 }
 
 fn is_expected_output(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     name.ends_with(".fixed") || name.contains(".fixed.")
 }
 
@@ -68,7 +85,9 @@ pub fn cases(dir: &Path) -> Vec<PathBuf> {
 
 fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -87,7 +106,11 @@ pub fn run(set: &RuleSet, root: &Path, filter: impl Fn(&Rule) -> bool) -> Outcom
     for rule in set.rules.iter().filter(|r| filter(r)) {
         outcome.rules += 1;
         let dir = root.join(&rule.pack).join(rule.name());
-        let fail = |case: &Path, message: String| Failure { rule: rule.id.clone(), case: case.to_path_buf(), message };
+        let fail = |case: &Path, message: String| Failure {
+            rule: rule.id.clone(),
+            case: case.to_path_buf(),
+            message,
+        };
         let cases = cases(&dir);
         if !cases.iter().any(|c| !is_ok_case(c)) || !cases.iter().any(|c| is_ok_case(c)) {
             outcome.failures.push(fail(
@@ -106,20 +129,29 @@ pub fn run(set: &RuleSet, root: &Path, filter: impl Fn(&Rule) -> bool) -> Outcom
 }
 
 fn is_ok_case(case: &Path) -> bool {
-    case.file_name().is_some_and(|n| n.to_string_lossy().starts_with("ok"))
+    case.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("ok"))
 }
 
 fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(), String> {
     let language = language::for_path(case).ok_or("no language is known for this file name")?;
     if language.id != rule.language {
-        return Err(format!("is a {} file, but the rule is for {}", language.name, language::get(rule.language).name));
+        return Err(format!(
+            "is a {} file, but the rule is for {}",
+            language.name,
+            language::get(rule.language).name
+        ));
     }
     let bytes = std::fs::read(dir.join(case)).map_err(|err| format!("cannot read: {err}"))?;
     let source = Source::decode(case, bytes, u64::MAX).map_err(|reason| reason.to_string())?;
-    let selection = Selection { select: vec![Selector::parse(&rule.id)?], ..Selection::default() };
+    let selection = Selection {
+        select: vec![Selector::parse(&rule.id)?],
+        ..Selection::default()
+    };
     let mut plan = Plan::new(set, &selection);
     let check = |plan: &Plan| -> Result<usize, String> {
-        match engine::process_source(plan, source.clone(), language.id, &Options::default()).status {
+        match engine::process_source(plan, source.clone(), language.id, &Options::default()).status
+        {
             FileStatus::Analyzed(analysis) => Ok(analysis.findings.len()),
             FileStatus::Skipped(reason) => Err(reason.to_string()),
         }
@@ -145,14 +177,26 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     }
     if !rule.is_fixable() {
         if expected_path.exists() {
-            return Err(format!("{} exists, but the rule has no fix", expected_path.display()));
+            return Err(format!(
+                "{} exists, but the rule has no fix",
+                expected_path.display()
+            ));
         }
         return Ok(());
     }
-    let expected = std::fs::read_to_string(&expected_path)
-        .map_err(|err| format!("the rule has a fix, so {} must hold the fixed text ({err})", expected_path.display()))?;
-    let fixing = Options { fix: Some(FixMode { unsafe_fixes: true }), ..Options::default() };
-    let FileStatus::Analyzed(fixed) = engine::process_source(&plan, source.clone(), language.id, &fixing).status else {
+    let expected = std::fs::read_to_string(&expected_path).map_err(|err| {
+        format!(
+            "the rule has a fix, so {} must hold the fixed text ({err})",
+            expected_path.display()
+        )
+    })?;
+    let fixing = Options {
+        fix: Some(FixMode { unsafe_fixes: true }),
+        ..Options::default()
+    };
+    let FileStatus::Analyzed(fixed) =
+        engine::process_source(&plan, source.clone(), language.id, &fixing).status
+    else {
         return Err("skipped while fixing".into());
     };
     if let Some(problem) = fixed.problems.first() {
@@ -170,8 +214,12 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
         ));
     }
     // Fixing the fixed text again must change nothing.
-    let again = Source { text: fixed.text.clone(), ..source };
-    if let FileStatus::Analyzed(second) = engine::process_source(&plan, again, language.id, &fixing).status
+    let again = Source {
+        text: fixed.text.clone(),
+        ..source
+    };
+    if let FileStatus::Analyzed(second) =
+        engine::process_source(&plan, again, language.id, &fixing).status
         && second.changed()
     {
         return Err("fixing the fixed text changes it again (not idempotent)".into());
@@ -185,8 +233,14 @@ mod tests {
 
     #[test]
     fn expected_output_sits_beside_the_case() {
-        assert_eq!(fixed_path(Path::new("a/urls.py")), PathBuf::from("a/urls.fixed.py"));
-        assert_eq!(fixed_path(Path::new("Gemfile")), PathBuf::from("Gemfile.fixed"));
+        assert_eq!(
+            fixed_path(Path::new("a/urls.py")),
+            PathBuf::from("a/urls.fixed.py")
+        );
+        assert_eq!(
+            fixed_path(Path::new("Gemfile")),
+            PathBuf::from("Gemfile.fixed")
+        );
         assert!(is_expected_output(Path::new("x.fixed.rb")));
         assert!(!is_expected_output(Path::new("fixedness.rb")));
     }

@@ -53,7 +53,8 @@ pub struct Language {
 impl Language {
     /// Whether a file name belongs to this language.
     pub fn claims(&self, path: &Path) -> bool {
-        path.file_name().is_some_and(|name| self.files.is_match(name))
+        path.file_name()
+            .is_some_and(|name| self.files.is_match(name))
     }
 }
 

@@ -32,18 +32,30 @@ fn render_rule_error(err: &RuleError, renderer: &Renderer) -> String {
         return format!("invalid rule: {err}");
     };
     let column = err.column.saturating_sub(1).min(line.len());
-    let end = line[column..].find(char::is_whitespace).map_or(line.len(), |i| column + i).max(column + 1).min(line.len().max(column + 1));
+    let end = line[column..]
+        .find(char::is_whitespace)
+        .map_or(line.len(), |i| column + i)
+        .max(column + 1)
+        .min(line.len().max(column + 1));
     let source = if line.is_empty() { " " } else { line };
-    let report = [Level::ERROR.primary_title(format!("invalid rule: {}", err.message)).element(
-        Snippet::source(source)
-            .line_start(err.line)
-            .path(path)
-            .annotation(AnnotationKind::Primary.span(column.min(source.len())..end.min(source.len()))),
-    )];
+    let report = [Level::ERROR
+        .primary_title(format!("invalid rule: {}", err.message))
+        .element(
+            Snippet::source(source)
+                .line_start(err.line)
+                .path(path)
+                .annotation(
+                    AnnotationKind::Primary.span(column.min(source.len())..end.min(source.len())),
+                ),
+        )];
     renderer.render(&report)
 }
 
 /// A renderer with colour when `terminal` and `NO_COLOR` is unset.
 pub fn renderer(terminal: bool) -> Renderer {
-    if terminal && std::env::var_os("NO_COLOR").is_none() { Renderer::styled() } else { Renderer::plain() }
+    if terminal && std::env::var_os("NO_COLOR").is_none() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
 }

@@ -11,8 +11,12 @@ pub fn dirty(files: &[&Path]) -> Vec<PathBuf> {
     let mut by_repo: HashMap<PathBuf, HashSet<PathBuf>> = HashMap::new();
     let mut dirty = Vec::new();
     for file in files {
-        let Ok(file_abs) = std::fs::canonicalize(file) else { continue };
-        let Some(dir) = file_abs.parent() else { continue };
+        let Ok(file_abs) = std::fs::canonicalize(file) else {
+            continue;
+        };
+        let Some(dir) = file_abs.parent() else {
+            continue;
+        };
         let Some(top) = toplevel(dir) else { continue };
         let changed = by_repo.entry(top.clone()).or_insert_with(|| status(&top));
         if changed.contains(&file_abs) {
@@ -23,7 +27,12 @@ pub fn dirty(files: &[&Path]) -> Vec<PathBuf> {
 }
 
 fn toplevel(dir: &Path) -> Option<PathBuf> {
-    let out = Command::new("git").arg("-C").arg(dir).args(["rev-parse", "--show-toplevel"]).output().ok()?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }
@@ -32,7 +41,12 @@ fn toplevel(dir: &Path) -> Option<PathBuf> {
 }
 
 fn status(top: &Path) -> HashSet<PathBuf> {
-    let Ok(out) = Command::new("git").arg("-C").arg(top).args(["status", "--porcelain=v1", "-z", "--untracked-files=all"]).output() else {
+    let Ok(out) = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["status", "--porcelain=v1", "-z", "--untracked-files=all"])
+        .output()
+    else {
         return HashSet::new();
     };
     let text = String::from_utf8_lossy(&out.stdout);

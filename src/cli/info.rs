@@ -40,7 +40,11 @@ fn versions(rule: &Rule) -> String {
 }
 
 fn fix_kind(rule: &Rule) -> &'static str {
-    if rule.is_fixable() { rule.safety.as_str() } else { "flag" }
+    if rule.is_fixable() {
+        rule.safety.as_str()
+    } else {
+        "flag"
+    }
 }
 
 /// `upshift rules`.
@@ -56,7 +60,10 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
     if let Some(pack) = &args.pack
         && !set.packs.contains_key(pack)
     {
-        return Err(anyhow!("no pack named `{pack}` (packs: {})", set.packs.keys().cloned().collect::<Vec<_>>().join(", ")));
+        return Err(anyhow!(
+            "no pack named `{pack}` (packs: {})",
+            set.packs.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
     }
     if args.json {
         let items: Vec<serde_json::Value> = listed
@@ -77,7 +84,13 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
     }
     let width = listed.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for rule in &listed {
-        out.line(&format!("{:width$}  {:6}  {:6}  {}", rule.id, language::get(rule.language).name, fix_kind(rule), versions(rule)))?;
+        out.line(&format!(
+            "{:width$}  {:6}  {:6}  {}",
+            rule.id,
+            language::get(rule.language).name,
+            fix_kind(rule),
+            versions(rule)
+        ))?;
     }
     out.line(&format!("{} rules", listed.len()))?;
     Ok(ExitCode::SUCCESS)
@@ -86,7 +99,9 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
 /// `upshift explain RULE`.
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
     let set = RuleSet::load(&args.rules.rule_dirs).map_err(super::diagnostics::RuleErrors)?;
-    let rule = set.get(&args.rule).ok_or_else(|| anyhow!("no rule `{}` (see `upshift rules`)", args.rule))?;
+    let rule = set
+        .get(&args.rule)
+        .ok_or_else(|| anyhow!("no rule `{}` (see `upshift rules`)", args.rule))?;
     let mut text = String::new();
     writeln!(text, "{}", rule.id)?;
     writeln!(text, "{}", "=".repeat(rule.id.len()))?;
@@ -123,7 +138,17 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n") + "\n"
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("    {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// The rule's first matching fixture case and its fixed text, from the embedded fixtures.
@@ -139,10 +164,17 @@ fn example(rule: &Rule) -> Option<(String, Option<String>)> {
     collect(dir, &mut files);
     files.sort_by_key(|f| f.path());
     let case = files.iter().find(|f| {
-        let name = f.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         !name.starts_with("ok") && !name.contains(".fixed")
     })?;
-    let fixed = FIXTURES.get_file(fixtures::fixed_path(case.path())).and_then(|f| f.contents_utf8()).map(str::to_string);
+    let fixed = FIXTURES
+        .get_file(fixtures::fixed_path(case.path()))
+        .and_then(|f| f.contents_utf8())
+        .map(str::to_string);
     Some((case.contents_utf8()?.to_string(), fixed))
 }
 
@@ -153,9 +185,16 @@ pub fn parse_files(args: &ParseArgs) -> Result<ExitCode> {
     }
     let mut out = Output::stdout();
     for path in &args.paths {
-        let lang = language::for_path(path).ok_or_else(|| anyhow!("{}: no language is known for this file name", path.display()))?;
-        let source = Source::read(path, u64::MAX).map_err(|reason| anyhow!("{}: {reason}", path.display()))?;
-        let tree = parse(lang, &source.text, Duration::from_secs(60)).ok_or_else(|| anyhow!("{}: parsing timed out", path.display()))?;
+        let lang = language::for_path(path).ok_or_else(|| {
+            anyhow!(
+                "{}: no language is known for this file name",
+                path.display()
+            )
+        })?;
+        let source = Source::read(path, u64::MAX)
+            .map_err(|reason| anyhow!("{}: {reason}", path.display()))?;
+        let tree = parse(lang, &source.text, Duration::from_secs(60))
+            .ok_or_else(|| anyhow!("{}: parsing timed out", path.display()))?;
         out.text(&render_tree(tree.root_node(), &source.text))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -169,15 +208,31 @@ fn render_tree(root: tree_sitter::Node, text: &str) -> String {
     loop {
         let node = cursor.node();
         if node.is_named() || node.is_missing() {
-            let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
+            let field = cursor
+                .field_name()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
             let (s, e) = (node.start_position(), node.end_position());
-            let kind = if node.is_missing() { format!("MISSING {}", node.kind()) } else { node.kind().to_string() };
-            let leaf = if node.named_child_count() == 0 && node.end_byte() - node.start_byte() <= 60 {
+            let kind = if node.is_missing() {
+                format!("MISSING {}", node.kind())
+            } else {
+                node.kind().to_string()
+            };
+            let leaf = if node.named_child_count() == 0 && node.end_byte() - node.start_byte() <= 60
+            {
                 format!(" {:?}", &text[node.byte_range()])
             } else {
                 String::new()
             };
-            let _ = writeln!(out, "{}{field}({kind} [{}, {}] - [{}, {}]){leaf}", "  ".repeat(depth), s.row + 1, s.column + 1, e.row + 1, e.column + 1);
+            let _ = writeln!(
+                out,
+                "{}{field}({kind} [{}, {}] - [{}, {}]){leaf}",
+                "  ".repeat(depth),
+                s.row + 1,
+                s.column + 1,
+                e.row + 1,
+                e.column + 1
+            );
         }
         if cursor.goto_first_child() {
             depth += 1;
@@ -205,12 +260,22 @@ fn stats(args: &ParseArgs) -> Result<ExitCode> {
             .par_iter()
             .filter_map(|file| {
                 let source = Source::read(&file.path, 10 * 1024 * 1024).ok()?;
-                let tree = parse(language::get(file.language), &source.text, Duration::from_secs(10))?;
-                Some((source.text.len(), source.text.lines().count(), syntax_errors(&tree)))
+                let tree = parse(
+                    language::get(file.language),
+                    &source.text,
+                    Duration::from_secs(10),
+                )?;
+                Some((
+                    source.text.len(),
+                    source.text.lines().count(),
+                    syntax_errors(&tree),
+                ))
             })
             .collect()
     });
-    let (bytes, lines, errors) = counts.iter().fold((0, 0, 0), |acc, c| (acc.0 + c.0, acc.1 + c.1, acc.2 + c.2));
+    let (bytes, lines, errors) = counts
+        .iter()
+        .fold((0, 0, 0), |acc, c| (acc.0 + c.0, acc.1 + c.1, acc.2 + c.2));
     Output::stdout().line(&format!(
         "{} files parsed, {bytes} bytes, {lines} lines, {errors} syntax errors, in {:.3}s",
         counts.len(),

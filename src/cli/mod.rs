@@ -27,7 +27,11 @@ pub fn main() -> ExitCode {
         Command::Fix(args) => run::execute(
             &args.rules,
             &args.run,
-            Some(FixFlags { unsafe_fixes: args.unsafe_fixes, diff: args.diff, allow_dirty: args.allow_dirty }),
+            Some(FixFlags {
+                unsafe_fixes: args.unsafe_fixes,
+                diff: args.diff,
+                allow_dirty: args.allow_dirty,
+            }),
         ),
         Command::Rules(args) => info::rules(args),
         Command::Explain(args) => info::explain(args),

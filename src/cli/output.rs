@@ -14,7 +14,9 @@ pub struct BrokenPipe;
 
 impl Output {
     pub fn stdout() -> Output {
-        Output { out: io::BufWriter::new(io::stdout()) }
+        Output {
+            out: io::BufWriter::new(io::stdout()),
+        }
     }
 
     /// Writes `text` and a newline.

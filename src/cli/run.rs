@@ -1,7 +1,6 @@
 //! `upshift check` and `upshift fix`: walk, run the engine, write (or diff), report.
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -32,7 +31,9 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let (set, selection) = settings::rules(rule_args)?;
     let plan = Plan::new(&set, &selection);
     let options = Options {
-        fix: fix.map(|f| FixMode { unsafe_fixes: f.unsafe_fixes }),
+        fix: fix.map(|f| FixMode {
+            unsafe_fixes: f.unsafe_fixes,
+        }),
         max_file_size: run.max_file_size,
         ..Options::default()
     };
@@ -48,7 +49,10 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let mut notes: Vec<Note> = walked
         .problems
         .iter()
-        .map(|(path, problem)| Note { path: path.display().to_string(), message: problem.clone() })
+        .map(|(path, problem)| Note {
+            path: path.display().to_string(),
+            message: problem.clone(),
+        })
         .collect();
     let mut had_error = !walked.problems.is_empty();
 
@@ -64,15 +68,21 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
         if flags.diff {
             for report in &changed {
                 if let FileStatus::Analyzed(a) = &report.status {
-                    diff_output.push_str(&report::diff::unified(&report.path, &a.source.text, &a.text));
+                    diff_output.push_str(&report::diff::unified(
+                        &report.path,
+                        &a.source.text,
+                        &a.text,
+                    ));
                 }
             }
         } else {
             if !flags.allow_dirty {
-                let files: Vec<&std::path::Path> = changed.iter().map(|r| r.path.as_path()).collect();
+                let files: Vec<&std::path::Path> =
+                    changed.iter().map(|r| r.path.as_path()).collect();
                 let dirty = git::dirty(&files);
                 if !dirty.is_empty() {
-                    let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
+                    let list: Vec<String> =
+                        dirty.iter().map(|p| format!("  {}", p.display())).collect();
                     bail!(
                         "these files have uncommitted changes, and fixing them would mix upshift's edits with yours:\n{}\ncommit or stash them, or pass --allow-dirty; nothing was written",
                         list.join("\n")
@@ -80,9 +90,16 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                 }
             }
             for report in &changed {
-                let FileStatus::Analyzed(a) = &report.status else { continue };
-                if let Err(err) = write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text)) {
-                    notes.push(Note { path: report.path.display().to_string(), message: err.to_string() });
+                let FileStatus::Analyzed(a) = &report.status else {
+                    continue;
+                };
+                if let Err(err) =
+                    write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text))
+                {
+                    notes.push(Note {
+                        path: report.path.display().to_string(),
+                        message: err.to_string(),
+                    });
                     had_error = true;
                 }
             }
@@ -105,17 +122,28 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                         Format::Concise => out.line(&report::text::concise(entry))?,
                         _ => out.line(&report::text::diagnostic(entry, &renderer))?,
                     }
+                    if run.format == Format::Text {
+                        out.line("")?;
+                    }
                 }
             }
             for note in &notes {
                 eprintln!("note: {}: {}", note.path, note.message);
             }
             let line = report::text::summary(&summary, fix.is_some() && !diffing);
-            if diffing { eprintln!("{line}") } else { out.line(&line)? }
+            if diffing {
+                eprintln!("{line}")
+            } else {
+                out.line(&line)?
+            }
         }
     }
 
-    Ok(exit_code(had_error, !entries.is_empty() || (diffing && !diff_output.is_empty()), run.exit_zero))
+    Ok(exit_code(
+        had_error,
+        !entries.is_empty() || (diffing && !diff_output.is_empty()),
+        run.exit_zero,
+    ))
 }
 
 fn analysis_changed(report: &FileReport) -> bool {
@@ -135,14 +163,21 @@ fn exit_code(had_error: bool, findings: bool, exit_zero: bool) -> ExitCode {
 /// Notes for skipped files and for fixes that were not applied.
 fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had_error: &mut bool) {
     let rule_names = |rules: &[usize]| -> String {
-        rules.iter().map(|&r| plan.rules[r].rule.id.as_str()).collect::<Vec<_>>().join(", ")
+        rules
+            .iter()
+            .map(|&r| plan.rules[r].rule.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     for report in reports {
         let path = report.path.display().to_string();
         match &report.status {
             FileStatus::Skipped(reason) => {
                 *had_error |= matches!(reason, SkipReason::Unreadable(_));
-                notes.push(Note { path, message: reason.to_string() });
+                notes.push(Note {
+                    path,
+                    message: reason.to_string(),
+                });
             }
             FileStatus::Analyzed(analysis) => {
                 for problem in &analysis.problems {
@@ -161,7 +196,10 @@ fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had
                             engine::fix_loop::MAX_PASSES
                         ),
                     };
-                    notes.push(Note { path: path.clone(), message });
+                    notes.push(Note {
+                        path: path.clone(),
+                        message,
+                    });
                 }
             }
         }
@@ -170,10 +208,24 @@ fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had
 
 /// `--stdin-filename`: the source comes from standard input; `fix` writes the result to
 /// standard output and the diagnostics to standard error.
-fn stdin(plan: &Plan, name: &PathBuf, options: &Options, run: &RunArgs, fix: Option<FixFlags>, out: &mut Output) -> Result<ExitCode> {
-    let lang = language::for_path(name).ok_or_else(|| anyhow!("{}: no language is known for this file name", name.display()))?;
+fn stdin(
+    plan: &Plan,
+    name: &std::path::Path,
+    options: &Options,
+    run: &RunArgs,
+    fix: Option<FixFlags>,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    let lang = language::for_path(name).ok_or_else(|| {
+        anyhow!(
+            "{}: no language is known for this file name",
+            name.display()
+        )
+    })?;
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     let source = match Source::decode(name, bytes.clone(), options.max_file_size) {
         Ok(source) => source,
         Err(reason) => {
@@ -185,7 +237,12 @@ fn stdin(plan: &Plan, name: &PathBuf, options: &Options, run: &RunArgs, fix: Opt
         }
     };
     let reports = if plan.covers(lang.id) {
-        vec![engine::process_source(plan, source.clone(), lang.id, options)]
+        vec![engine::process_source(
+            plan,
+            source.clone(),
+            lang.id,
+            options,
+        )]
     } else {
         Vec::new()
     };
@@ -205,7 +262,11 @@ fn stdin(plan: &Plan, name: &PathBuf, options: &Options, run: &RunArgs, fix: Opt
         }
     } else {
         match run.format {
-            Format::Json => out.line(&report::json::document(&entries, &notes, &Summary::of(&reports, &entries)))?,
+            Format::Json => out.line(&report::json::document(
+                &entries,
+                &notes,
+                &Summary::of(&reports, &entries),
+            ))?,
             Format::Sarif => out.line(&report::sarif::document(&entries))?,
             Format::Concise => {
                 for entry in &entries {
@@ -230,6 +291,9 @@ fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            .expect("valid template"),
+    );
     bar
 }

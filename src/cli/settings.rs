@@ -16,7 +16,10 @@ pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
     let selection = selection(args)?;
     for selector in selection.select.iter().chain(&selection.ignore) {
         if !set.rules.iter().any(|rule| selector.matches(rule)) {
-            return Err(anyhow!("`{}` matches no rule (see `upshift rules`)", selector.as_str()));
+            return Err(anyhow!(
+                "`{}` matches no rule (see `upshift rules`)",
+                selector.as_str()
+            ));
         }
     }
     Ok((set, selection))
@@ -24,20 +27,37 @@ pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
 
 fn selection(args: &RuleArgs) -> Result<Selection> {
     let parse = |texts: &[String]| -> Result<Vec<Selector>> {
-        texts.iter().map(|t| Selector::parse(t.trim()).map_err(|e| anyhow!(e))).collect()
+        texts
+            .iter()
+            .map(|t| Selector::parse(t.trim()).map_err(|e| anyhow!(e)))
+            .collect()
     };
     let targets = args
         .targets
         .iter()
         .map(|t| t.parse::<Target>().map_err(|e| anyhow!("--target: {e}")))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Selection { select: parse(&args.select)?, ignore: parse(&args.ignore)?, targets })
+    Ok(Selection {
+        select: parse(&args.select)?,
+        ignore: parse(&args.ignore)?,
+        targets,
+    })
 }
 
 /// The paths to walk (`.` when none is given) and how.
 pub fn walk(args: &RunArgs) -> (Vec<PathBuf>, WalkOptions) {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    (paths, WalkOptions { hidden: args.hidden, no_ignore: args.no_ignore })
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    (
+        paths,
+        WalkOptions {
+            hidden: args.hidden,
+            no_ignore: args.no_ignore,
+        },
+    )
 }
 
 /// A rayon pool with `threads` workers (all cores when `None`).

@@ -20,7 +20,11 @@ pub struct Edit {
 
 impl Ord for Edit {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.range.start, self.range.end, &self.content).cmp(&(other.range.start, other.range.end, &other.content))
+        (self.range.start, self.range.end, &self.content).cmp(&(
+            other.range.start,
+            other.range.end,
+            &other.content,
+        ))
     }
 }
 
@@ -71,7 +75,9 @@ pub struct Fix {
 impl Fix {
     /// Whether any edit of this fix overlaps any of `edits`.
     pub fn overlaps(&self, edits: &[Edit]) -> bool {
-        self.edits.iter().any(|a| edits.iter().any(|b| a.overlaps(b)))
+        self.edits
+            .iter()
+            .any(|a| edits.iter().any(|b| a.overlaps(b)))
     }
 }
 
@@ -95,7 +101,11 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Edit>, Vec<u
     let mut edits: Vec<Edit> = Vec::new();
     let mut picked = Vec::new();
     for (index, fix) in fixes.into_iter().enumerate() {
-        let self_overlapping = fix.edits.iter().enumerate().any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a.overlaps(b)));
+        let self_overlapping = fix
+            .edits
+            .iter()
+            .enumerate()
+            .any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a.overlaps(b)));
         if self_overlapping || fix.overlaps(&edits) {
             continue;
         }
@@ -115,7 +125,10 @@ pub fn deletion_range(node: Node, text: &str) -> Range<usize> {
     let prev = node.prev_sibling().filter(|n| n.kind() == ",");
     if let Some(comma) = next {
         end = comma.end_byte();
-        end += text[end..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+        end += text[end..]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
     } else if let Some(comma) = prev {
         // `f(a, b)` loses `, b`; a last item on its own line loses the comma before it.
         return comma.start_byte()..end;
@@ -155,21 +168,35 @@ mod tests {
     use super::*;
 
     fn edit(start: usize, end: usize, content: &str) -> Edit {
-        Edit { range: start..end, content: content.to_string() }
+        Edit {
+            range: start..end,
+            content: content.to_string(),
+        }
     }
 
     fn fix(edits: Vec<Edit>) -> Fix {
-        Fix { edits, imports: vec![], safety: Safety::Safe }
+        Fix {
+            edits,
+            imports: vec![],
+            safety: Safety::Safe,
+        }
     }
 
     #[test]
     fn edits_apply_in_order() {
-        assert_eq!(apply("hello world", &[edit(0, 5, "goodbye"), edit(11, 11, "!")]), "goodbye world!");
+        assert_eq!(
+            apply("hello world", &[edit(0, 5, "goodbye"), edit(11, 11, "!")]),
+            "goodbye world!"
+        );
     }
 
     #[test]
     fn overlapping_fixes_are_deferred_in_order() {
-        let fixes = [fix(vec![edit(0, 5, "a")]), fix(vec![edit(3, 8, "b")]), fix(vec![edit(8, 9, "c")])];
+        let fixes = [
+            fix(vec![edit(0, 5, "a")]),
+            fix(vec![edit(3, 8, "b")]),
+            fix(vec![edit(8, 9, "c")]),
+        ];
         let (edits, picked) = select(&fixes);
         assert_eq!(picked, vec![0, 2]);
         assert_eq!(edits, vec![edit(0, 5, "a"), edit(8, 9, "c")]);

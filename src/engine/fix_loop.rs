@@ -51,10 +51,24 @@ fn hash(text: &str) -> u64 {
 }
 
 /// Fixes `original` as far as possible. Returns `None` when the file ran out of time.
-pub fn fix(analyzer: &Analyzer, original: &str, unsafe_fixes: bool, deadline: Instant) -> Option<FixOutcome> {
+pub fn fix(
+    analyzer: &Analyzer,
+    original: &str,
+    unsafe_fixes: bool,
+    deadline: Instant,
+) -> Option<FixOutcome> {
     let first = analyzer.analyze(original, deadline)?;
-    let FileAnalysis::Parsed { syntax_errors: baseline, findings } = first else {
-        return Some(FixOutcome { text: original.to_string(), applied: BTreeMap::new(), problems: vec![], findings: vec![] });
+    let FileAnalysis::Parsed {
+        syntax_errors: baseline,
+        findings,
+    } = first
+    else {
+        return Some(FixOutcome {
+            text: original.to_string(),
+            applied: BTreeMap::new(),
+            problems: vec![],
+            findings: vec![],
+        });
     };
     let allowed = |fix: &Fix| fix.safety == Safety::Safe || unsafe_fixes;
     let mut text = original.to_string();
@@ -72,14 +86,22 @@ pub fn fix(analyzer: &Analyzer, original: &str, unsafe_fixes: bool, deadline: In
             .filter(|f| f.fix.as_ref().is_some_and(allowed) && !blocked.contains(&f.rule))
             .collect();
         if candidates.is_empty() {
-            return Some(FixOutcome { text, applied, problems, findings });
+            return Some(FixOutcome {
+                text,
+                applied,
+                problems,
+                findings,
+            });
         }
         let mut ordered = candidates.clone();
         ordered.sort_by_key(|f| (f.rule, f.range.start));
         let fixes: Vec<&Fix> = ordered.iter().filter_map(|f| f.fix.as_ref()).collect();
         let (edits, picked) = edit::select(fixes.iter().copied());
         let picked_findings: Vec<&Finding> = picked.iter().map(|&i| ordered[i]).collect();
-        let imports: Vec<ImportChange> = picked_findings.iter().flat_map(|f| f.fix.as_ref().unwrap().imports.clone()).collect();
+        let imports: Vec<ImportChange> = picked_findings
+            .iter()
+            .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
+            .collect();
 
         let next = apply_and_verify(analyzer, &text, &edits, &imports, baseline, deadline)?;
         let Some(next) = next else {
@@ -87,13 +109,27 @@ pub fn fix(analyzer: &Analyzer, original: &str, unsafe_fixes: bool, deadline: In
             let mut culprits = Vec::new();
             for finding in &picked_findings {
                 let fix = finding.fix.as_ref().unwrap();
-                if apply_and_verify(analyzer, &text, &fix.edits, &fix.imports, baseline, deadline)?.is_none() {
+                if apply_and_verify(
+                    analyzer,
+                    &text,
+                    &fix.edits,
+                    &fix.imports,
+                    baseline,
+                    deadline,
+                )?
+                .is_none()
+                {
                     culprits.push(finding.rule);
                 }
             }
             if culprits.is_empty() {
                 // Each is fine alone but not together: keep only the first rule for this pass.
-                culprits.extend(picked_findings.iter().map(|f| f.rule).filter(|&r| r != picked_findings[0].rule));
+                culprits.extend(
+                    picked_findings
+                        .iter()
+                        .map(|f| f.rule)
+                        .filter(|&r| r != picked_findings[0].rule),
+                );
             }
             culprits.sort();
             culprits.dedup();
@@ -109,10 +145,20 @@ pub fn fix(analyzer: &Analyzer, original: &str, unsafe_fixes: bool, deadline: In
         };
         let key = hash(&next);
         if let Some(&pass) = seen.get(&key) {
-            let mut rules: Vec<usize> = rules_by_pass[pass..].iter().flatten().copied().chain(pass_rules).collect();
+            let mut rules: Vec<usize> = rules_by_pass[pass..]
+                .iter()
+                .flatten()
+                .copied()
+                .chain(pass_rules)
+                .collect();
             rules.sort();
             rules.dedup();
-            return Some(unchanged(analyzer, original, FixProblem::Cycle { rules }, deadline));
+            return Some(unchanged(
+                analyzer,
+                original,
+                FixProblem::Cycle { rules },
+                deadline,
+            ));
         }
         for f in &picked_findings {
             *applied.entry(f.rule).or_default() += 1;
@@ -125,22 +171,45 @@ pub fn fix(analyzer: &Analyzer, original: &str, unsafe_fixes: bool, deadline: In
             FileAnalysis::NothingToMatch => Vec::new(),
         };
     }
-    if findings.iter().any(|f| f.fix.as_ref().is_some_and(allowed) && !blocked.contains(&f.rule)) {
+    if findings
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(allowed) && !blocked.contains(&f.rule))
+    {
         let mut rules: Vec<usize> = rules_by_pass.iter().flatten().copied().collect();
         rules.sort();
         rules.dedup();
-        return Some(unchanged(analyzer, original, FixProblem::NotConverged { rules }, deadline));
+        return Some(unchanged(
+            analyzer,
+            original,
+            FixProblem::NotConverged { rules },
+            deadline,
+        ));
     }
-    Some(FixOutcome { text, applied, problems, findings })
+    Some(FixOutcome {
+        text,
+        applied,
+        problems,
+        findings,
+    })
 }
 
 /// The outcome that leaves the file as it was, with its original findings.
-fn unchanged(analyzer: &Analyzer, original: &str, problem: FixProblem, deadline: Instant) -> FixOutcome {
+fn unchanged(
+    analyzer: &Analyzer,
+    original: &str,
+    problem: FixProblem,
+    deadline: Instant,
+) -> FixOutcome {
     let findings = match analyzer.analyze(original, deadline) {
         Some(FileAnalysis::Parsed { findings, .. }) => findings,
         _ => Vec::new(),
     };
-    FixOutcome { text: original.to_string(), applied: BTreeMap::new(), problems: vec![problem], findings }
+    FixOutcome {
+        text: original.to_string(),
+        applied: BTreeMap::new(),
+        problems: vec![problem],
+        findings,
+    }
 }
 
 /// `text` with `edits` and then `imports` applied, if the result parses no worse than
@@ -157,8 +226,19 @@ fn apply_and_verify(
     sorted.sort();
     let mut next = edit::apply(text, &sorted);
     if !imports.is_empty() {
-        next = import_edit::apply_changes(analyzer.language, &next, imports, analyzer.newline, analyzer.budget(deadline))?;
+        next = import_edit::apply_changes(
+            analyzer.language,
+            &next,
+            imports,
+            analyzer.newline,
+            analyzer.budget(deadline),
+        )?;
     }
-    let ok = still_parses(analyzer.language, &next, baseline, analyzer.budget(deadline))?;
+    let ok = still_parses(
+        analyzer.language,
+        &next,
+        baseline,
+        analyzer.budget(deadline),
+    )?;
     Some(ok.then_some(next))
 }

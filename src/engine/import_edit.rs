@@ -23,7 +23,13 @@ pub fn supported(language: &Language) -> bool {
 }
 
 /// Applies `changes` to `text`, returning the new text; `None` if a parse ran out of time.
-pub fn apply_changes(language: &Language, text: &str, changes: &[ImportChange], newline: &str, budget: Duration) -> Option<String> {
+pub fn apply_changes(
+    language: &Language,
+    text: &str,
+    changes: &[ImportChange],
+    newline: &str,
+    budget: Duration,
+) -> Option<String> {
     let mut text = text.to_string();
     let mut done: Vec<&ImportChange> = Vec::new();
     for change in changes {
@@ -33,7 +39,9 @@ pub fn apply_changes(language: &Language, text: &str, changes: &[ImportChange], 
         done.push(change);
         let tree = parse(language, &text, budget)?;
         let edit = match (language.name.as_str(), change) {
-            ("python", ImportChange::Add(name)) => python_add(language, &tree, &text, name, newline),
+            ("python", ImportChange::Add(name)) => {
+                python_add(language, &tree, &text, name, newline)
+            }
             ("python", ImportChange::Remove(name)) => python_remove(&tree, &text, name, false),
             ("python", ImportChange::Drop(name)) => python_remove(&tree, &text, name, true),
             ("java", ImportChange::Add(name)) => java_add(language, &tree, &text, name, newline),
@@ -58,12 +66,23 @@ fn node_text<'t>(node: Node, text: &'t str) -> &'t str {
 
 /// The offset just past the line that `offset` is on.
 fn after_line(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
-fn python_add(language: &Language, tree: &Tree, text: &str, name: &str, newline: &str) -> Option<Edit> {
+fn python_add(
+    language: &Language,
+    tree: &Tree,
+    text: &str,
+    name: &str,
+    newline: &str,
+) -> Option<Edit> {
     let (module, local) = split(name);
-    if Imports::collect(language, tree, text).binding(local).is_some() {
+    if Imports::collect(language, tree, text)
+        .binding(local)
+        .is_some()
+    {
         return None;
     }
     let root = tree.root_node();
@@ -74,44 +93,75 @@ fn python_add(language: &Language, tree: &Tree, text: &str, name: &str, newline:
         if statement.kind() != "import_from_statement" {
             continue;
         }
-        let same_module = statement.child_by_field_name("module_name").is_some_and(|m| node_text(m, text) == module);
+        let same_module = statement
+            .child_by_field_name("module_name")
+            .is_some_and(|m| node_text(m, text) == module);
         let mut names_cursor = statement.walk();
-        let names: Vec<Node> = statement.children_by_field_name("name", &mut names_cursor).collect();
-        let Some(last) = names.last().copied() else { continue };
+        let names: Vec<Node> = statement
+            .children_by_field_name("name", &mut names_cursor)
+            .collect();
+        let Some(last) = names.last().copied() else {
+            continue;
+        };
         if !same_module {
             continue;
         }
         // In a sorted list the name takes its sorted place; otherwise it goes last.
         let texts: Vec<&str> = names.iter().map(|n| node_text(*n, text)).collect();
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-        if let Some(next) = names.iter().find(|n| node_text(**n, text) > local).filter(|_| sorted) {
+        if let Some(next) = names
+            .iter()
+            .find(|n| node_text(**n, text) > local)
+            .filter(|_| sorted)
+        {
             let at = next.start_byte();
-            let multi_line = names.first().is_some_and(|first| first.start_position().row != last.start_position().row);
+            let multi_line = names
+                .first()
+                .is_some_and(|first| first.start_position().row != last.start_position().row);
             let content = if multi_line {
                 format!("{local},{newline}{}", indentation_at(text, at))
             } else {
                 format!("{local}, ")
             };
-            return Some(Edit { range: at..at, content });
+            return Some(Edit {
+                range: at..at,
+                content,
+            });
         }
         if let Some(comma) = last.next_sibling().filter(|n| n.kind() == ",") {
             let indent = indentation_at(text, last.start_byte());
             if statement.start_position().row != last.start_position().row {
-                return Some(Edit { range: comma.end_byte()..comma.end_byte(), content: format!("{newline}{indent}{local},") });
+                return Some(Edit {
+                    range: comma.end_byte()..comma.end_byte(),
+                    content: format!("{newline}{indent}{local},"),
+                });
             }
-            return Some(Edit { range: comma.end_byte()..comma.end_byte(), content: format!(" {local},") });
+            return Some(Edit {
+                range: comma.end_byte()..comma.end_byte(),
+                content: format!(" {local},"),
+            });
         }
-        return Some(Edit { range: last.end_byte()..last.end_byte(), content: format!(", {local}") });
+        return Some(Edit {
+            range: last.end_byte()..last.end_byte(),
+            content: format!(", {local}"),
+        });
     }
     // A new statement after the leading imports.
     let mut anchor: Option<Node> = None;
     for (index, statement) in statements.iter().enumerate() {
         match statement.kind() {
-            "expression_statement" if index == 0 && statement.named_child(0).is_some_and(|c| c.kind() == "string") => {
+            "expression_statement"
+                if index == 0
+                    && statement
+                        .named_child(0)
+                        .is_some_and(|c| c.kind() == "string") =>
+            {
                 anchor = Some(*statement)
             }
             "comment" => {}
-            "future_import_statement" | "import_statement" | "import_from_statement" => anchor = Some(*statement),
+            "future_import_statement" | "import_statement" | "import_from_statement" => {
+                anchor = Some(*statement)
+            }
             _ => break,
         }
     }
@@ -119,17 +169,33 @@ fn python_add(language: &Language, tree: &Tree, text: &str, name: &str, newline:
     Some(match anchor {
         Some(node) => {
             let at = after_line(text, node.end_byte());
-            let lead = if at == text.len() && !text.ends_with('\n') { newline } else { "" };
-            Edit { range: at..at, content: format!("{lead}{line}") }
+            let lead = if at == text.len() && !text.ends_with('\n') {
+                newline
+            } else {
+                ""
+            };
+            Edit {
+                range: at..at,
+                content: format!("{lead}{line}"),
+            }
         }
-        None => Edit { range: 0..0, content: line },
+        None => Edit {
+            range: 0..0,
+            content: line,
+        },
     })
 }
 
 fn is_inside_import(node: Node) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
-        if matches!(n.kind(), "import_statement" | "import_from_statement" | "future_import_statement" | "import_declaration") {
+        if matches!(
+            n.kind(),
+            "import_statement"
+                | "import_from_statement"
+                | "future_import_statement"
+                | "import_declaration"
+        ) {
             return true;
         }
         current = n.parent();
@@ -143,12 +209,20 @@ fn is_used(tree: &Tree, text: &str, local: &str, kinds: &[&str]) -> bool {
     let mut cursor = tree.root_node().walk();
     loop {
         let node = cursor.node();
-        if kinds.contains(&node.kind()) && node_text(node, text) == local && !is_inside_import(node) {
+        if kinds.contains(&node.kind()) && node_text(node, text) == local && !is_inside_import(node)
+        {
             let parent = node.parent();
             let field_of = |kind: &str, field: &str| {
-                parent.is_some_and(|p| p.kind() == kind && p.child_by_field_name(field).is_some_and(|f| f.id() == node.id()))
+                parent.is_some_and(|p| {
+                    p.kind() == kind
+                        && p.child_by_field_name(field)
+                            .is_some_and(|f| f.id() == node.id())
+                })
             };
-            if !field_of("attribute", "attribute") && !field_of("keyword_argument", "name") && !field_of("field_access", "field") {
+            if !field_of("attribute", "attribute")
+                && !field_of("keyword_argument", "name")
+                && !field_of("field_access", "field")
+            {
                 return true;
             }
         }
@@ -169,26 +243,43 @@ fn python_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Opt
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.kind() == "import_from_statement" {
-            if node.child_by_field_name("module_name").is_none_or(|m| node_text(m, text) != module) {
+            if node
+                .child_by_field_name("module_name")
+                .is_none_or(|m| node_text(m, text) != module)
+            {
                 continue;
             }
             let mut cursor = node.walk();
             let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
             for item in &names {
                 let (name_node, local) = match item.kind() {
-                    "aliased_import" => (item.child_by_field_name("name")?, node_text(item.child_by_field_name("alias")?, text)),
+                    "aliased_import" => (
+                        item.child_by_field_name("name")?,
+                        node_text(item.child_by_field_name("alias")?, text),
+                    ),
                     _ => (*item, node_text(*item, text)),
                 };
-                if node_text(name_node, text) != imported || (!even_if_used && is_used(tree, text, local, &["identifier"])) {
+                if node_text(name_node, text) != imported
+                    || (!even_if_used && is_used(tree, text, local, &["identifier"]))
+                {
                     continue;
                 }
-                let range = if names.len() == 1 { deletion_range(node, text) } else { deletion_range(*item, text) };
-                return Some(Edit { range, content: String::new() });
+                let range = if names.len() == 1 {
+                    deletion_range(node, text)
+                } else {
+                    deletion_range(*item, text)
+                };
+                return Some(Edit {
+                    range,
+                    content: String::new(),
+                });
             }
             continue;
         }
         let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor).filter(|c| c.kind().contains("statement") || c.kind() == "block" || c.kind() == "module"));
+        stack.extend(node.named_children(&mut cursor).filter(|c| {
+            c.kind().contains("statement") || c.kind() == "block" || c.kind() == "module"
+        }));
     }
     None
 }
@@ -196,12 +287,23 @@ fn python_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Opt
 fn java_imports(tree: &Tree) -> Vec<Node<'_>> {
     let root = tree.root_node();
     let mut cursor = root.walk();
-    root.named_children(&mut cursor).filter(|n| n.kind() == "import_declaration").collect()
+    root.named_children(&mut cursor)
+        .filter(|n| n.kind() == "import_declaration")
+        .collect()
 }
 
-fn java_add(language: &Language, tree: &Tree, text: &str, name: &str, newline: &str) -> Option<Edit> {
+fn java_add(
+    language: &Language,
+    tree: &Tree,
+    text: &str,
+    name: &str,
+    newline: &str,
+) -> Option<Edit> {
     let (_, local) = split(name);
-    if Imports::collect(language, tree, text).binding(local).is_some() {
+    if Imports::collect(language, tree, text)
+        .binding(local)
+        .is_some()
+    {
         return None;
     }
     let line = format!("import {name};");
@@ -209,24 +311,41 @@ fn java_add(language: &Language, tree: &Tree, text: &str, name: &str, newline: &
     if let Some(last) = imports.last() {
         let texts: Vec<&str> = imports.iter().map(|n| node_text(*n, text)).collect();
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-        let before = imports.iter().find(|n| node_text(**n, text) > line.as_str() && !node_text(**n, text).starts_with("import static"));
+        let before = imports.iter().find(|n| {
+            node_text(**n, text) > line.as_str()
+                && !node_text(**n, text).starts_with("import static")
+        });
         return Some(match before {
-            Some(node) if sorted => Edit { range: node.start_byte()..node.start_byte(), content: format!("{line}{newline}") },
+            Some(node) if sorted => Edit {
+                range: node.start_byte()..node.start_byte(),
+                content: format!("{line}{newline}"),
+            },
             _ => {
                 let at = after_line(text, last.end_byte());
-                Edit { range: at..at, content: format!("{line}{newline}") }
+                Edit {
+                    range: at..at,
+                    content: format!("{line}{newline}"),
+                }
             }
         });
     }
     let root = tree.root_node();
     let mut cursor = root.walk();
-    let package = root.named_children(&mut cursor).find(|n| n.kind() == "package_declaration");
+    let package = root
+        .named_children(&mut cursor)
+        .find(|n| n.kind() == "package_declaration");
     Some(match package {
         Some(node) => {
             let at = after_line(text, node.end_byte());
-            Edit { range: at..at, content: format!("{newline}{line}{newline}") }
+            Edit {
+                range: at..at,
+                content: format!("{newline}{line}{newline}"),
+            }
         }
-        None => Edit { range: 0..0, content: format!("{line}{newline}{newline}") },
+        None => Edit {
+            range: 0..0,
+            content: format!("{line}{newline}{newline}"),
+        },
     })
 }
 
@@ -234,14 +353,22 @@ fn java_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Optio
     let (_, local) = split(name);
     for import in java_imports(tree) {
         let mut cursor = import.walk();
-        let Some(path) = import.named_children(&mut cursor).find(|n| n.kind() == "scoped_identifier") else { continue };
+        let Some(path) = import
+            .named_children(&mut cursor)
+            .find(|n| n.kind() == "scoped_identifier")
+        else {
+            continue;
+        };
         if node_text(path, text) != name || import.named_child_count() != 1 {
             continue;
         }
         if !even_if_used && is_used(tree, text, local, &["identifier", "type_identifier"]) {
             return None;
         }
-        return Some(Edit { range: deletion_range(import, text), content: String::new() });
+        return Some(Edit {
+            range: deletion_range(import, text),
+            content: String::new(),
+        });
     }
     None
 }

@@ -28,7 +28,9 @@ impl Imports {
     /// Collects the imports in `tree`.
     pub fn collect(language: &Language, tree: &Tree, text: &str) -> Imports {
         let mut imports = Imports::default();
-        let Some(query) = &language.imports else { return imports };
+        let Some(query) = &language.imports else {
+            return imports;
+        };
         let names = query.capture_names();
         let mut cursor = QueryCursor::new();
         let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
@@ -77,7 +79,11 @@ impl Imports {
         if let Some(bound) = self.bindings.get(head) {
             return vec![join(bound)];
         }
-        let mut found: Vec<String> = self.wildcards.iter().map(|w| format!("{w}.{reference}")).collect();
+        let mut found: Vec<String> = self
+            .wildcards
+            .iter()
+            .map(|w| format!("{w}.{reference}"))
+            .collect();
         if rest.is_some() {
             // A fully qualified reference (Java's `javax.persistence.Entity`).
             found.push(reference.clone());
@@ -98,7 +104,9 @@ impl Imports {
 
 /// A dotted name without the whitespace and line breaks it may be written with.
 fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\\')
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,14 +130,23 @@ mod tests {
         );
         assert_eq!(i.resolve("url"), vec!["django.conf.urls.url"]);
         assert_eq!(i.resolve("inc"), vec!["django.conf.urls.include"]);
-        assert_eq!(i.resolve("tr.ugettext"), vec!["django.utils.translation.ugettext"]);
+        assert_eq!(
+            i.resolve("tr.ugettext"),
+            vec!["django.utils.translation.ugettext"]
+        );
         assert_eq!(i.resolve("os.path.join"), vec!["os.path.join"]);
-        assert!(i.resolve("ugettext").is_empty(), "an unimported name resolves to nothing");
+        assert!(
+            i.resolve("ugettext").is_empty(),
+            "an unimported name resolves to nothing"
+        );
     }
 
     #[test]
     fn python_parenthesised_and_star_imports_resolve() {
-        let i = imports("python", "from a.b import (\n    c,\n    d as e,\n)\nfrom f import *\n");
+        let i = imports(
+            "python",
+            "from a.b import (\n    c,\n    d as e,\n)\nfrom f import *\n",
+        );
         assert_eq!(i.resolve("c"), vec!["a.b.c"]);
         assert_eq!(i.resolve("e"), vec!["a.b.d"]);
         assert_eq!(i.resolve("g"), vec!["f.g"]);
@@ -142,8 +159,14 @@ mod tests {
             "import javax.persistence.Entity;\nimport static org.junit.Assert.assertEquals;\nimport javax.servlet.*;\nclass A {}\n",
         );
         assert_eq!(i.resolve("Entity"), vec!["javax.persistence.Entity"]);
-        assert_eq!(i.resolve("assertEquals"), vec!["org.junit.Assert.assertEquals"]);
+        assert_eq!(
+            i.resolve("assertEquals"),
+            vec!["org.junit.Assert.assertEquals"]
+        );
         assert_eq!(i.resolve("Filter"), vec!["javax.servlet.Filter"]);
-        assert!(i.refers_to("javax.persistence.Id", &["javax.persistence.Id".to_string()]));
+        assert!(i.refers_to(
+            "javax.persistence.Id",
+            &["javax.persistence.Id".to_string()]
+        ));
     }
 }

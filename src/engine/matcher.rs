@@ -77,7 +77,12 @@ pub fn find(
         }
     };
     let options = QueryCursorOptions::new().progress_callback(&mut check);
-    let mut matches = cursor.matches_with_options(&plan.query, file.tree.root_node(), file.text.as_bytes(), options);
+    let mut matches = cursor.matches_with_options(
+        &plan.query,
+        file.tree.root_node(),
+        file.text.as_bytes(),
+        options,
+    );
     let mut findings = Vec::new();
     let mut seen = HashSet::new();
     let mut captures: Vec<(&str, Node)> = Vec::new();
@@ -88,9 +93,19 @@ pub fn find(
         let rule_index = plan.pattern_rule[m.pattern_index];
         let rule = rules[rule_index].rule;
         captures.clear();
-        captures.extend(m.captures().iter().map(|c| (names[c.index as usize], c.node)));
-        let Some(primary) = primary_node(&captures) else { continue };
-        if !rule.conditions.iter().all(|c| holds(c, primary, &captures, file)) {
+        captures.extend(
+            m.captures()
+                .iter()
+                .map(|c| (names[c.index as usize], c.node)),
+        );
+        let Some(primary) = primary_node(&captures) else {
+            continue;
+        };
+        if !rule
+            .conditions
+            .iter()
+            .all(|c| holds(c, primary, &captures, file))
+        {
             continue;
         }
         if !seen.insert((rule_index, primary.byte_range())) {
@@ -120,23 +135,37 @@ pub fn find(
 /// The node a finding points at: the `@match` capture, or else the widest one.
 fn primary_node<'t>(captures: &[(&str, Node<'t>)]) -> Option<Node<'t>> {
     capture(captures, "match").or_else(|| {
-        captures
-            .iter()
-            .map(|(_, node)| *node)
-            .max_by_key(|n| (n.end_byte() - n.start_byte(), std::cmp::Reverse(n.start_byte())))
+        captures.iter().map(|(_, node)| *node).max_by_key(|n| {
+            (
+                n.end_byte() - n.start_byte(),
+                std::cmp::Reverse(n.start_byte()),
+            )
+        })
     })
 }
 
 fn capture<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Option<Node<'t>> {
-    captures.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+    captures
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, node)| *node)
 }
 
 /// Every node bound to capture `name` (several for a quantified capture).
 fn nodes<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Vec<Node<'t>> {
-    captures.iter().filter(|(n, _)| *n == name).map(|(_, node)| *node).collect()
+    captures
+        .iter()
+        .filter(|(n, _)| *n == name)
+        .map(|(_, node)| *node)
+        .collect()
 }
 
-fn holds(condition: &Condition, primary: Node, captures: &[(&str, Node)], file: &FileContext) -> bool {
+fn holds(
+    condition: &Condition,
+    primary: Node,
+    captures: &[(&str, Node)],
+    file: &FileContext,
+) -> bool {
     let node_for = |name: &Option<String>| match name {
         Some(name) => capture(captures, name),
         None => Some(primary),
@@ -144,12 +173,30 @@ fn holds(condition: &Condition, primary: Node, captures: &[(&str, Node)], file: 
     match condition {
         // A condition on a capture this match does not bind holds, as query predicates do.
         Condition::ImportedFrom { capture, names } => {
-            let Some(node) = node_for(capture) else { return true };
-            let Some(imports) = &file.imports else { return false };
+            let Some(node) = node_for(capture) else {
+                return true;
+            };
+            let Some(imports) = &file.imports else {
+                return false;
+            };
             imports.refers_to(&file.text[node.byte_range()], names)
         }
-        Condition::Inside { capture, ancestor, negated } => {
-            let Some(node) = node_for(capture) else { return true };
+        Condition::NotImported { capture } => {
+            let Some(node) = node_for(capture) else {
+                return true;
+            };
+            file.imports
+                .as_ref()
+                .is_none_or(|i| i.resolve(&file.text[node.byte_range()]).is_empty())
+        }
+        Condition::Inside {
+            capture,
+            ancestor,
+            negated,
+        } => {
+            let Some(node) = node_for(capture) else {
+                return true;
+            };
             has_ancestor(node, ancestor, file.text) != *negated
         }
     }
@@ -162,7 +209,10 @@ fn has_ancestor(node: Node, ancestor: &Ancestor, text: &str) -> bool {
             let field_ok = match &ancestor.field {
                 None => true,
                 Some(field) => candidate.child_by_field_name(field).is_some_and(|f| {
-                    ancestor.matches.as_ref().is_none_or(|re| re.is_match(&text[f.byte_range()]))
+                    ancestor
+                        .matches
+                        .as_ref()
+                        .is_none_or(|re| re.is_match(&text[f.byte_range()]))
                 }),
             };
             if field_ok {
@@ -191,14 +241,22 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
                 let mut any = false;
                 for node in nodes(captures, capture) {
                     any = true;
-                    let content = render(with, &lookup, &map, text, node.start_byte(), file.newline)?;
-                    edits.push(Edit { range: node.byte_range(), content });
+                    let content =
+                        render(with, &lookup, &map, text, node.start_byte(), file.newline)?;
+                    edits.push(Edit {
+                        range: node.byte_range(),
+                        content,
+                    });
                 }
                 if !any {
                     return None;
                 }
             }
-            FixStep::ReplacePattern { capture, pattern, with } => {
+            FixStep::ReplacePattern {
+                capture,
+                pattern,
+                with,
+            } => {
                 let found = nodes(captures, capture);
                 if found.is_empty() {
                     return None;
@@ -208,24 +266,51 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
                     if !pattern.is_match(old) {
                         return None;
                     }
-                    edits.push(Edit { range: node.byte_range(), content: pattern.replace(old, with.as_str()).into_owned() });
+                    edits.push(Edit {
+                        range: node.byte_range(),
+                        content: pattern.replace(old, with.as_str()).into_owned(),
+                    });
                 }
             }
             FixStep::Delete { capture } => {
                 let mut any = false;
                 for node in nodes(captures, capture) {
                     any = true;
-                    edits.push(Edit { range: deletion_range(node, text), content: String::new() });
+                    edits.push(Edit {
+                        range: deletion_range(node, text),
+                        content: String::new(),
+                    });
                 }
                 if !any {
                     return None;
                 }
             }
-            FixStep::InsertBefore { capture, text: template } | FixStep::InsertAfter { capture, text: template } => {
+            FixStep::InsertBefore {
+                capture,
+                text: template,
+            }
+            | FixStep::InsertAfter {
+                capture,
+                text: template,
+            } => {
                 let node = *nodes(captures, capture).first()?;
-                let at = if matches!(step, FixStep::InsertBefore { .. }) { node.start_byte() } else { node.end_byte() };
-                let content = render(template, &lookup, &map, text, node.start_byte(), file.newline)?;
-                edits.push(Edit { range: at..at, content });
+                let at = if matches!(step, FixStep::InsertBefore { .. }) {
+                    node.start_byte()
+                } else {
+                    node.end_byte()
+                };
+                let content = render(
+                    template,
+                    &lookup,
+                    &map,
+                    text,
+                    node.start_byte(),
+                    file.newline,
+                )?;
+                edits.push(Edit {
+                    range: at..at,
+                    content,
+                });
             }
             FixStep::AddImport(name) => {
                 let name = &name.render(lookup, &map)?;
@@ -240,7 +325,9 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
                 }
                 imports.push(ImportChange::Add(name.to_string()));
             }
-            FixStep::RemoveImport(name) => imports.push(ImportChange::Remove(name.render(lookup, &map)?)),
+            FixStep::RemoveImport(name) => {
+                imports.push(ImportChange::Remove(name.render(lookup, &map)?))
+            }
             FixStep::MoveImport(from, to) => {
                 imports.push(ImportChange::Drop(from.render(lookup, &map)?));
                 imports.push(ImportChange::Add(to.render(lookup, &map)?));
@@ -248,7 +335,11 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
         }
     }
     edits.sort();
-    Some(Fix { edits, imports, safety: rule.safety })
+    Some(Fix {
+        edits,
+        imports,
+        safety: rule.safety,
+    })
 }
 
 /// Renders a template for insertion at `offset`: line breaks in the template's own text take the
@@ -285,6 +376,9 @@ mod tests {
     fn positions_count_lines_and_characters() {
         let text = "ab\ncé d\n";
         assert_eq!(Position::of(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(Position::of(text, text.find('d').unwrap()), Position { line: 2, column: 4 });
+        assert_eq!(
+            Position::of(text, text.find('d').unwrap()),
+            Position { line: 2, column: 4 }
+        );
     }
 }

@@ -50,7 +50,11 @@ pub struct FixMode {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { fix: None, max_file_size: 10 * 1024 * 1024, file_budget: Duration::from_secs(10) }
+        Options {
+            fix: None,
+            max_file_size: 10 * 1024 * 1024,
+            file_budget: Duration::from_secs(10),
+        }
     }
 }
 
@@ -102,20 +106,37 @@ pub struct Analyzer<'p> {
 pub enum FileAnalysis {
     /// No rule's required literals occur: the text was not parsed.
     NothingToMatch,
-    Parsed { syntax_errors: usize, findings: Vec<Finding> },
+    Parsed {
+        syntax_errors: usize,
+        findings: Vec<Finding>,
+    },
 }
 
 impl Analyzer<'_> {
     /// Prefilters, parses and matches `text`; `None` when `deadline` passed.
     pub fn analyze(&self, text: &str, deadline: Instant) -> Option<FileAnalysis> {
-        let Some(active) = self.plan.active_patterns(self.rules, self.path, text, self.prefilter) else {
+        let Some(active) = self
+            .plan
+            .active_patterns(self.rules, self.path, text, self.prefilter)
+        else {
             return Some(FileAnalysis::NothingToMatch);
         };
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
-        let imports = self.plan.needs_imports.then(|| Imports::collect(self.language, &tree, text));
-        let file = FileContext { text, tree: &tree, newline: self.newline, imports };
+        let imports = self
+            .plan
+            .needs_imports
+            .then(|| Imports::collect(self.language, &tree, text));
+        let file = FileContext {
+            text,
+            tree: &tree,
+            newline: self.newline,
+            imports,
+        };
         let findings = matcher::find(self.plan, self.rules, &active, &file, deadline)?;
-        Some(FileAnalysis::Parsed { syntax_errors: parse::syntax_errors(&tree), findings })
+        Some(FileAnalysis::Parsed {
+            syntax_errors: parse::syntax_errors(&tree),
+            findings,
+        })
     }
 
     /// The time left before `deadline`.
@@ -126,14 +147,23 @@ impl Analyzer<'_> {
 
 /// Processes `files` in parallel on the current rayon pool; results are in `files` order.
 /// Files of a language no selected rule covers are left out. `progress` is called per file.
-pub fn run(plan: &Plan, files: &[WalkedFile], options: &Options, progress: &(dyn Fn() + Sync)) -> Vec<FileReport> {
+pub fn run(
+    plan: &Plan,
+    files: &[WalkedFile],
+    options: &Options,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<FileReport> {
     files
         .par_iter()
         .filter(|file| plan.covers(file.language))
         .map(|file| {
             let report = match Source::read(&file.path, options.max_file_size) {
                 Ok(source) => process_source(plan, source, file.language, options),
-                Err(reason) => FileReport { path: file.path.clone(), language: file.language, status: FileStatus::Skipped(reason) },
+                Err(reason) => FileReport {
+                    path: file.path.clone(),
+                    language: file.language,
+                    status: FileStatus::Skipped(reason),
+                },
             };
             progress();
             report
@@ -142,9 +172,18 @@ pub fn run(plan: &Plan, files: &[WalkedFile], options: &Options, progress: &(dyn
 }
 
 /// Processes one decoded file.
-pub fn process_source(plan: &Plan, source: Source, language: LanguageId, options: &Options) -> FileReport {
+pub fn process_source(
+    plan: &Plan,
+    source: Source,
+    language: LanguageId,
+    options: &Options,
+) -> FileReport {
     let path = source.path.clone();
-    let skipped = |reason| FileReport { path: path.clone(), language, status: FileStatus::Skipped(reason) };
+    let skipped = |reason| FileReport {
+        path: path.clone(),
+        language,
+        status: FileStatus::Skipped(reason),
+    };
     let Some(language_plan) = plan.language(language) else {
         return skipped(SkipReason::NotAFile);
     };
@@ -182,5 +221,9 @@ pub fn process_source(plan: &Plan, source: Source, language: LanguageId, options
             None => return skipped(SkipReason::TimedOut),
         },
     };
-    FileReport { path, language, status: FileStatus::Analyzed(analysis) }
+    FileReport {
+        path,
+        language,
+        status: FileStatus::Analyzed(analysis),
+    }
 }

@@ -19,17 +19,29 @@ pub fn parse(language: &Language, text: &str, budget: Duration) -> Option<Tree> 
         let mut parsers = parsers.borrow_mut();
         let parser = parsers.entry(language.id).or_insert_with(|| {
             let mut parser = Parser::new();
-            parser.set_language(&language.grammar).expect("grammar ABI is supported by the linked tree-sitter");
+            parser
+                .set_language(&language.grammar)
+                .expect("grammar ABI is supported by the linked tree-sitter");
             parser
         });
         let deadline = Instant::now() + budget;
         let mut over_time = |_: &tree_sitter::ParseState| {
-            if Instant::now() > deadline { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            if Instant::now() > deadline {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         };
         let options = ParseOptions::new().progress_callback(&mut over_time);
         let bytes = text.as_bytes();
         let tree = parser.parse_with_options(
-            &mut |offset, _| if offset < bytes.len() { &bytes[offset..] } else { &[] as &[u8] },
+            &mut |offset, _| {
+                if offset < bytes.len() {
+                    &bytes[offset..]
+                } else {
+                    &[] as &[u8]
+                }
+            },
             None,
             Some(options),
         );

@@ -52,13 +52,22 @@ impl<'a> Plan<'a> {
             .rules
             .iter()
             .filter(|rule| selection.includes(rule))
-            .map(|rule| ActiveRule { rule, severity: selection.severity(rule) })
+            .map(|rule| ActiveRule {
+                rule,
+                severity: selection.severity(rule),
+            })
             .collect();
         let mut languages = HashMap::new();
         for active in &rules {
-            languages.entry(active.rule.language).or_insert_with(OnceLock::new);
+            languages
+                .entry(active.rule.language)
+                .or_insert_with(OnceLock::new);
         }
-        Plan { rules, prefilter: true, languages }
+        Plan {
+            rules,
+            prefilter: true,
+            languages,
+        }
     }
 
     /// Whether any rule runs on files of `language`.
@@ -85,8 +94,20 @@ impl LanguagePlan {
             if rule.language != language.id {
                 continue;
             }
-            needs_imports |= rule.conditions.iter().any(|c| matches!(c, crate::rules::Condition::ImportedFrom { .. }))
-                || rule.fix.iter().any(|s| matches!(s, crate::rules::FixStep::AddImport(_) | crate::rules::FixStep::RemoveImport(_)));
+            needs_imports |= rule.conditions.iter().any(|c| {
+                matches!(
+                    c,
+                    crate::rules::Condition::ImportedFrom { .. }
+                        | crate::rules::Condition::NotImported { .. }
+                )
+            }) || rule.fix.iter().any(|s| {
+                matches!(
+                    s,
+                    crate::rules::FixStep::AddImport(_)
+                        | crate::rules::FixStep::RemoveImport(_)
+                        | crate::rules::FixStep::MoveImport(..)
+                )
+            });
             source.push_str(&rule.query_source);
             source.push('\n');
             for shape in &rule.patterns {
@@ -103,18 +124,38 @@ impl LanguagePlan {
         }
         let query = Query::new(&language.grammar, &source)
             .unwrap_or_else(|err| panic!("rules that compile alone must compile together: {err}"));
-        assert_eq!(query.pattern_count(), pattern_rule.len(), "every rule's patterns are counted");
+        assert_eq!(
+            query.pattern_count(),
+            pattern_rule.len(),
+            "every rule's patterns are counted"
+        );
         let mut literals: Vec<(&str, usize)> = literal_ids.into_iter().collect();
         literals.sort_by_key(|(_, id)| *id);
         let literal_count = literals.len();
-        let automaton = (!literals.is_empty())
-            .then(|| AhoCorasick::new(literals.iter().map(|(lit, _)| lit)).expect("literals build an automaton"));
-        LanguagePlan { language, query, pattern_rule, pattern_literals, literals: automaton, literal_count, needs_imports }
+        let automaton = (!literals.is_empty()).then(|| {
+            AhoCorasick::new(literals.iter().map(|(lit, _)| lit))
+                .expect("literals build an automaton")
+        });
+        LanguagePlan {
+            language,
+            query,
+            pattern_rule,
+            pattern_literals,
+            literals: automaton,
+            literal_count,
+            needs_imports,
+        }
     }
 
     /// Which patterns may match a file with this path and text; `None` when none may, so the
     /// file need not be parsed.
-    pub fn active_patterns(&self, rules: &[ActiveRule], path: &Path, text: &str, prefilter: bool) -> Option<Vec<bool>> {
+    pub fn active_patterns(
+        &self,
+        rules: &[ActiveRule],
+        path: &Path,
+        text: &str,
+        prefilter: bool,
+    ) -> Option<Vec<bool>> {
         let mut present = vec![!prefilter; self.literal_count];
         if let Some(automaton) = self.literals.as_ref().filter(|_| prefilter) {
             for found in automaton.find_overlapping_iter(text) {
@@ -127,8 +168,13 @@ impl LanguagePlan {
             .iter()
             .zip(&self.pattern_literals)
             .map(|(&rule, literals)| {
-                let literal_ok = literals.as_ref().is_none_or(|ids| ids.iter().any(|&id| present[id]));
-                literal_ok && *rule_applies.entry(rule).or_insert_with(|| rules[rule].rule.applies_to(path))
+                let literal_ok = literals
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|&id| present[id]));
+                literal_ok
+                    && *rule_applies
+                        .entry(rule)
+                        .or_insert_with(|| rules[rule].rule.applies_to(path))
             })
             .collect();
         active.iter().any(|a| *a).then_some(active)

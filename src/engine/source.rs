@@ -30,7 +30,10 @@ impl Source {
     /// Decodes `bytes` read from `path`, or says why the file is skipped.
     pub fn decode(path: &Path, bytes: Vec<u8>, limit: u64) -> Result<Source, SkipReason> {
         if bytes.len() as u64 > limit {
-            return Err(SkipReason::TooLarge { size: bytes.len() as u64, limit });
+            return Err(SkipReason::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            });
         }
         if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
             return Err(SkipReason::Utf16);
@@ -39,7 +42,11 @@ impl Source {
             return Err(SkipReason::Binary);
         }
         let bom = bytes.starts_with(UTF8_BOM);
-        let body = if bom { &bytes[UTF8_BOM.len()..] } else { &bytes[..] };
+        let body = if bom {
+            &bytes[UTF8_BOM.len()..]
+        } else {
+            &bytes[..]
+        };
         let text = match std::str::from_utf8(body) {
             Ok(text) => text.to_string(),
             Err(err) => {
@@ -52,17 +59,27 @@ impl Source {
             Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         };
-        Ok(Source { path: path.to_path_buf(), text, bom, newline, original: bytes })
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+            bom,
+            newline,
+            original: bytes,
+        })
     }
 
     /// Reads and decodes a file.
     pub fn read(path: &Path, limit: u64) -> Result<Source, SkipReason> {
-        let meta = std::fs::metadata(path).map_err(|err| SkipReason::Unreadable(err.to_string()))?;
+        let meta =
+            std::fs::metadata(path).map_err(|err| SkipReason::Unreadable(err.to_string()))?;
         if !meta.is_file() {
             return Err(SkipReason::NotAFile);
         }
         if meta.len() > limit {
-            return Err(SkipReason::TooLarge { size: meta.len(), limit });
+            return Err(SkipReason::TooLarge {
+                size: meta.len(),
+                limit,
+            });
         }
         let bytes = std::fs::read(path).map_err(|err| SkipReason::Unreadable(err.to_string()))?;
         Source::decode(path, bytes, limit)
@@ -82,10 +99,15 @@ impl Source {
 /// Why a file was not processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Binary,
     Utf16,
-    NotUtf8 { line: usize },
+    NotUtf8 {
+        line: usize,
+    },
     NotAFile,
     Unreadable(String),
     /// Parsing or matching ran out of its time budget.
@@ -96,14 +118,22 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::TooLarge { size, limit } => {
-                write!(f, "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)")
+                write!(
+                    f,
+                    "skipped: {size} bytes is over the {limit}-byte limit (--max-file-size)"
+                )
             }
             SkipReason::Binary => f.write_str("skipped: binary file (contains a NUL byte)"),
             SkipReason::Utf16 => f.write_str("skipped: UTF-16 text (only UTF-8 is processed)"),
-            SkipReason::NotUtf8 { line } => write!(f, "skipped: not valid UTF-8 (first bad byte on line {line})"),
+            SkipReason::NotUtf8 { line } => write!(
+                f,
+                "skipped: not valid UTF-8 (first bad byte on line {line})"
+            ),
             SkipReason::NotAFile => f.write_str("skipped: not a regular file"),
             SkipReason::Unreadable(err) => write!(f, "skipped: cannot read: {err}"),
-            SkipReason::TimedOut => f.write_str("skipped: parsing or matching took longer than the per-file time budget"),
+            SkipReason::TimedOut => f.write_str(
+                "skipped: parsing or matching took longer than the per-file time budget",
+            ),
         }
     }
 }
@@ -134,8 +164,17 @@ mod tests {
     fn binary_utf16_latin1_and_large_files_are_skipped() {
         assert_eq!(decode(b"a\0b").unwrap_err(), SkipReason::Binary);
         assert_eq!(decode(b"\xFF\xFEa\0").unwrap_err(), SkipReason::Utf16);
-        assert_eq!(decode(b"ok\ncaf\xE9\n").unwrap_err(), SkipReason::NotUtf8 { line: 2 });
+        assert_eq!(
+            decode(b"ok\ncaf\xE9\n").unwrap_err(),
+            SkipReason::NotUtf8 { line: 2 }
+        );
         let err = Source::decode(Path::new("x"), vec![b'a'; 11], 10).unwrap_err();
-        assert_eq!(err, SkipReason::TooLarge { size: 11, limit: 10 });
+        assert_eq!(
+            err,
+            SkipReason::TooLarge {
+                size: 11,
+                limit: 10
+            }
+        );
     }
 }

@@ -44,12 +44,16 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Walk {
             // An explicit file is processed even when ignored; its language comes from its name.
             match language::for_path(root) {
                 Some(lang) => push(&mut walk, &mut seen, stdout, root, lang.id),
-                None => walk.problems.push((root.clone(), "no language is known for this file name".into())),
+                None => walk.problems.push((
+                    root.clone(),
+                    "no language is known for this file name".into(),
+                )),
             }
             continue;
         }
         if !root.exists() {
-            walk.problems.push((root.clone(), "no such file or directory".into()));
+            walk.problems
+                .push((root.clone(), "no such file or directory".into()));
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -82,7 +86,13 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Walk {
     walk
 }
 
-fn push(walk: &mut Walk, seen: &mut HashSet<(u64, u64)>, stdout: Option<(u64, u64)>, path: &Path, language: LanguageId) {
+fn push(
+    walk: &mut Walk,
+    seen: &mut HashSet<(u64, u64)>,
+    stdout: Option<(u64, u64)>,
+    path: &Path,
+    language: LanguageId,
+) {
     let identity = file_identity(path);
     if identity.is_some() && identity == stdout {
         return;
@@ -99,7 +109,9 @@ fn push(walk: &mut Walk, seen: &mut HashSet<(u64, u64)>, stdout: Option<(u64, u6
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         _ => None,
     }
 }

@@ -14,15 +14,23 @@ use std::path::{Path, PathBuf};
 pub enum WriteError {
     #[error("{path}: not written: the file changed on disk while upshift was running")]
     ChangedOnDisk { path: PathBuf },
-    #[error("{path}: not written: the file has {links} hard links, and replacing it would split them")]
+    #[error(
+        "{path}: not written: the file has {links} hard links, and replacing it would split them"
+    )]
     HardLinked { path: PathBuf, links: u64 },
     #[error("{path}: not written: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Replaces the file at `path`, whose content was `expected`, with `contents`.
 pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io { path: path.to_path_buf(), source };
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     // Through a symbolic link, the file it points to is replaced and the link stays a link.
     let target = fs::canonicalize(path).map_err(io)?;
     let meta = fs::metadata(&target).map_err(io)?;
@@ -30,16 +38,27 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     {
         use std::os::unix::fs::MetadataExt;
         if meta.nlink() > 1 {
-            return Err(WriteError::HardLinked { path: path.to_path_buf(), links: meta.nlink() });
+            return Err(WriteError::HardLinked {
+                path: path.to_path_buf(),
+                links: meta.nlink(),
+            });
         }
     }
     if fs::read(&target).map_err(io)? != expected {
-        return Err(WriteError::ChangedOnDisk { path: path.to_path_buf() });
+        return Err(WriteError::ChangedOnDisk {
+            path: path.to_path_buf(),
+        });
     }
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".upshift-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".upshift-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
     temp.write_all(contents).map_err(io)?;
-    temp.as_file().set_permissions(meta.permissions()).map_err(io)?;
+    temp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(io)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -76,10 +95,22 @@ mod tests {
         let link = dir.path().join("link.py");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomic(&link, b"old", b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
-        assert_eq!(fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o751);
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o751
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 }

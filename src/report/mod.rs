@@ -53,7 +53,9 @@ pub struct Entry<'a> {
 pub fn entries<'a>(plan: &'a Plan, files: &'a [FileReport]) -> Vec<Entry<'a>> {
     let mut out = Vec::new();
     for file in files {
-        let FileStatus::Analyzed(analysis) = &file.status else { continue };
+        let FileStatus::Analyzed(analysis) = &file.status else {
+            continue;
+        };
         for finding in &analysis.findings {
             let active = &plan.rules[finding.rule];
             out.push(Entry {
@@ -75,6 +77,7 @@ pub struct Summary {
     pub files: usize,
     pub skipped: usize,
     pub findings: usize,
+    pub files_with_findings: usize,
     pub fixable: usize,
     pub unsafe_fixable: usize,
     pub fixed: usize,
@@ -83,7 +86,11 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(files: &[FileReport], entries: &[Entry]) -> Summary {
-        let mut summary = Summary { files: files.len(), findings: entries.len(), ..Summary::default() };
+        let mut summary = Summary {
+            files: files.len(),
+            findings: entries.len(),
+            ..Summary::default()
+        };
         for entry in entries {
             match entry.fixability {
                 Fixability::Safe => summary.fixable += 1,
@@ -95,6 +102,7 @@ impl Summary {
             match &file.status {
                 FileStatus::Skipped(_) => summary.skipped += 1,
                 FileStatus::Analyzed(analysis) => {
+                    summary.files_with_findings += usize::from(!analysis.findings.is_empty());
                     summary.fixed += analysis.applied.values().sum::<usize>();
                     summary.files_changed += usize::from(analysis.changed());
                 }

@@ -15,8 +15,13 @@ pub fn diagnostic(entry: &Entry, renderer: &Renderer) -> String {
     let range = &entry.finding.range;
     // Show only the lines the finding covers, not the whole file.
     let first = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let mut last = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
-    let lines: Vec<usize> = text[first..last].match_indices('\n').map(|(i, _)| first + i).collect();
+    let mut last = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let lines: Vec<usize> = text[first..last]
+        .match_indices('\n')
+        .map(|(i, _)| first + i)
+        .collect();
     let mut span_end = range.end;
     if lines.len() >= MAX_LINES {
         last = lines[MAX_LINES - 1];
@@ -41,7 +46,11 @@ pub fn diagnostic(entry: &Entry, renderer: &Renderer) -> String {
             Snippet::source(source)
                 .line_start(entry.finding.start.line)
                 .path(path)
-                .annotation(AnnotationKind::Primary.span(range.start - first..span_end - first).label(label)),
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(range.start - first..span_end - first)
+                        .label(label),
+                ),
         )
         .element(Level::NOTE.message(format!("docs: {}", entry.rule.docs)))];
     renderer.render(&report)
@@ -67,7 +76,13 @@ pub fn concise(entry: &Entry) -> String {
 
 /// The closing summary of `check` or `fix`.
 pub fn summary(summary: &Summary, fixing: bool) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     let mut out = String::new();
     if fixing {
         out.push_str(&format!(
@@ -77,12 +92,17 @@ pub fn summary(summary: &Summary, fixing: bool) -> String {
         ));
     }
     if summary.findings == 0 {
-        out.push_str(&format!("No findings{} in {}.", if fixing { " left" } else { "" }, plural(summary.files, "file")));
+        out.push_str(&format!(
+            "No findings{} in {}.",
+            if fixing { " left" } else { "" },
+            plural(summary.files, "file")
+        ));
     } else {
         out.push_str(&format!(
-            "Found {}{} in {}",
+            "Found {}{} in {} of {} checked",
             plural(summary.findings, "finding"),
             if fixing { " left" } else { "" },
+            summary.files_with_findings,
             plural(summary.files, "file")
         ));
         let mut parts = Vec::new();
@@ -90,7 +110,10 @@ pub fn summary(summary: &Summary, fixing: bool) -> String {
             parts.push(format!("{} fixable with `upshift fix`", summary.fixable));
         }
         if summary.unsafe_fixable > 0 {
-            parts.push(format!("{} more with `--unsafe-fixes`", summary.unsafe_fixable));
+            parts.push(format!(
+                "{} more with `--unsafe-fixes`",
+                summary.unsafe_fixable
+            ));
         }
         if parts.is_empty() {
             out.push('.');
@@ -99,7 +122,10 @@ pub fn summary(summary: &Summary, fixing: bool) -> String {
         }
     }
     if summary.skipped > 0 {
-        out.push_str(&format!(" {} skipped (see notes).", plural(summary.skipped, "file")));
+        out.push_str(&format!(
+            " {} skipped (see notes).",
+            plural(summary.skipped, "file")
+        ));
     }
     out
 }

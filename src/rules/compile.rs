@@ -51,7 +51,9 @@ pub struct Rule {
 impl Rule {
     /// The rule's name without its pack.
     pub fn name(&self) -> &str {
-        self.id.split_once('/').map_or(self.id.as_str(), |(_, name)| name)
+        self.id
+            .split_once('/')
+            .map_or(self.id.as_str(), |(_, name)| name)
     }
 
     /// Whether the rule can rewrite what it finds.
@@ -79,9 +81,18 @@ pub struct Versions {
 #[derive(Debug)]
 pub enum Condition {
     /// The capture's text, resolved through imports, is one of `names`.
-    ImportedFrom { capture: Option<String>, names: Vec<String> },
+    ImportedFrom {
+        capture: Option<String>,
+        names: Vec<String>,
+    },
+    /// No import binds the capture's text.
+    NotImported { capture: Option<String> },
     /// The node has (or, with `negated`, has not) an ancestor like `ancestor`.
-    Inside { capture: Option<String>, ancestor: Ancestor, negated: bool },
+    Inside {
+        capture: Option<String>,
+        ancestor: Ancestor,
+        negated: bool,
+    },
 }
 
 /// An ancestor node kind, optionally with a field whose text matches a regex.
@@ -95,13 +106,28 @@ pub struct Ancestor {
 /// One step of a fix.
 #[derive(Debug)]
 pub enum FixStep {
-    Replace { capture: String, with: Template },
+    Replace {
+        capture: String,
+        with: Template,
+    },
     /// Replace the first match of `pattern` in the capture's text with `with` (`$1` etc.);
     /// no fix when the pattern does not match.
-    ReplacePattern { capture: String, pattern: Regex, with: String },
-    Delete { capture: String },
-    InsertBefore { capture: String, text: Template },
-    InsertAfter { capture: String, text: Template },
+    ReplacePattern {
+        capture: String,
+        pattern: Regex,
+        with: String,
+    },
+    Delete {
+        capture: String,
+    },
+    InsertBefore {
+        capture: String,
+        text: Template,
+    },
+    InsertAfter {
+        capture: String,
+        text: Template,
+    },
     /// Make the dotted name available under its last segment (`from a.b import c`).
     AddImport(Template),
     /// Drop the import of this dotted name if nothing uses it after the fix.
@@ -110,27 +136,37 @@ pub enum FixStep {
     MoveImport(Template, Template),
 }
 
-/// Where a rule file's values sit, for error positions.
-struct Positions<'a> {
+/// The state of compiling one rule file: where its values sit, and the errors found so far.
+struct Compiler<'a> {
     path: &'a Path,
     text: &'a str,
+    errors: Vec<RuleError>,
+    /// The query's capture names; `None` when the query did not compile (then names are not
+    /// checked, so one mistake is not reported many times).
+    captures: Option<Vec<String>>,
+    has_map: bool,
 }
 
-impl Positions<'_> {
-    fn error<T>(&self, value: &Spanned<T>, message: impl Into<String>) -> RuleError {
-        RuleError::at(
+impl Compiler<'_> {
+    fn error<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
+        let error = RuleError::at(
             self.path,
             self.text,
             value.referenced.line() as usize,
             value.referenced.column() as usize,
             message,
-        )
+        );
+        self.errors.push(error);
     }
 
     /// The 1-based line and column where the query's text starts in the file.
     fn query_start(&self, query: &Spanned<String>) -> (usize, usize) {
         let declared = query.referenced.line() as usize;
-        let first = query.value.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
+        let first = query
+            .value
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or("");
         let found = self
             .text
             .lines()
@@ -142,94 +178,191 @@ impl Positions<'_> {
             None => (declared, query.referenced.column() as usize),
         }
     }
+
+    fn list_captures(&self) -> String {
+        match self.captures.as_deref() {
+            Some([]) | None => "none".to_string(),
+            Some(names) => names
+                .iter()
+                .map(|c| format!("@{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.captures
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|c| c == name))
+    }
+
+    /// Checks that `value` names a capture of the query.
+    fn capture(&mut self, value: &Spanned<String>, what: &str) -> String {
+        if !self.defines(&value.value) {
+            let message = format!(
+                "{what} uses capture `@{}`, which the query does not define (it defines: {})",
+                value.value,
+                self.list_captures()
+            );
+            self.error(value, message);
+        }
+        value.value.clone()
+    }
+
+    /// Parses a template and checks its holes.
+    fn template(&mut self, value: &Spanned<String>, what: &str) -> Option<Template> {
+        let template = match Template::parse(&value.value) {
+            Ok(template) => template,
+            Err(message) => {
+                self.error(value, format!("{what}: {message}"));
+                return None;
+            }
+        };
+        if template.uses_map() && !self.has_map {
+            self.error(
+                value,
+                format!("{what} uses `|map`, but the rule has no `map:` table"),
+            );
+        }
+        for name in template.captures() {
+            if !self.defines(name) {
+                let message = format!(
+                    "{what} uses `{{{{{name}}}}}`, which the query does not capture (it defines: {})",
+                    self.list_captures()
+                );
+                self.error(value, message);
+            }
+        }
+        Some(template)
+    }
+
+    /// Parses a template that must render as a dotted name such as `django.urls.re_path`.
+    fn dotted(&mut self, value: &Spanned<String>, what: &str) -> Option<Template> {
+        let name = self.template(value, what)?;
+        // Holes are filled at fix time; the text around them must already read as a dotted name.
+        let shape = name
+            .render(|_| Some("x"), &|_| Some("x"))
+            .unwrap_or_default();
+        if !is_dotted_name(&shape) {
+            self.error(
+                value,
+                format!(
+                    "`{}` is not a dotted name like `django.urls.re_path`",
+                    value.value
+                ),
+            );
+            return None;
+        }
+        Some(name)
+    }
+
+    fn version(&mut self, value: &Option<Spanned<String>>) -> Option<Version> {
+        let value = value.as_ref()?;
+        match value.value.parse() {
+            Ok(version) => Some(version),
+            Err(message) => {
+                self.error(value, message);
+                None
+            }
+        }
+    }
+
+    fn regex(&mut self, value: &Spanned<String>) -> Option<Regex> {
+        match Regex::new(&value.value) {
+            Ok(regex) => Some(regex),
+            Err(err) => {
+                self.error(value, format!("bad regex: {err}"));
+                None
+            }
+        }
+    }
 }
 
 /// Compiles `doc`, read from `path` (whose contents are `text`), in pack `pack`.
-pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework: Option<&str>) -> Result<Rule, Vec<RuleError>> {
-    let at = Positions { path, text };
-    let mut errors = Vec::new();
+pub fn compile(
+    doc: RuleDoc,
+    path: &Path,
+    text: &str,
+    pack: &str,
+    pack_framework: Option<&str>,
+) -> Result<Rule, Vec<RuleError>> {
+    let mut c = Compiler {
+        path,
+        text,
+        errors: Vec::new(),
+        captures: None,
+        has_map: doc.map.as_ref().is_some_and(|m| !m.value.is_empty()),
+    };
 
-    let expected_id = format!("{pack}/{}", path.file_stem().and_then(|s| s.to_str()).unwrap_or(""));
+    let expected_id = format!(
+        "{pack}/{}",
+        path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+    );
     if doc.id.value != expected_id {
-        errors.push(at.error(&doc.id, format!("rule id `{}` does not match its file: expected `{expected_id}`", doc.id.value)));
+        c.error(
+            &doc.id,
+            format!(
+                "rule id `{}` does not match its file: expected `{expected_id}`",
+                doc.id.value
+            ),
+        );
     }
 
     let Some(lang) = language::by_name(&doc.language.value) else {
         let known = language::names().join(", ");
-        errors.push(at.error(&doc.language, format!("unknown language `{}` (known: {known})", doc.language.value)));
-        return Err(errors);
+        c.error(
+            &doc.language,
+            format!("unknown language `{}` (known: {known})", doc.language.value),
+        );
+        return Err(c.errors);
     };
 
     let query = match Query::new(&lang.grammar, &doc.query.value) {
         Ok(query) => Some(query),
         Err(err) => {
-            let (line, column) = at.query_start(&doc.query);
-            let column = if err.row == 0 { column + err.column } else { column + err.column };
-            errors.push(RuleError::at(
+            let (line, column) = c.query_start(&doc.query);
+            let first_line = err.message.lines().next().unwrap_or("");
+            c.errors.push(RuleError::at(
                 path,
                 text,
                 line + err.row,
-                column,
-                format!("query does not compile for {}: {:?} error: {}", lang.name, err.kind, err.message.lines().next().unwrap_or("")),
+                column + err.column,
+                format!(
+                    "query does not compile for {}: {:?} error: {first_line}",
+                    lang.name, err.kind
+                ),
             ));
             None
         }
     };
-    let captures: Vec<String> = query
-        .as_ref()
-        .map(|q| q.capture_names().iter().map(|c| c.to_string()).collect())
-        .unwrap_or_default();
     if let Some(query) = &query {
+        c.captures = Some(
+            query
+                .capture_names()
+                .iter()
+                .map(|name| name.to_string())
+                .collect(),
+        );
         for index in 0..query.pattern_count() {
             for predicate in query.general_predicates(index) {
-                errors.push(at.error(
+                c.error(
                     &doc.query,
                     format!(
                         "unsupported query predicate `#{}`; supported: #eq?, #not-eq?, #match?, #not-match?, #any-of?, #not-any-of? (use `where:` for more)",
                         predicate.operator
                     ),
-                ));
+                );
             }
         }
     }
-    // Capture names are only checked when the query compiled; otherwise every name would be
-    // reported as unknown on top of the real error.
-    let check_capture = |errors: &mut Vec<RuleError>, value: &Spanned<String>, what: &str| {
-        if query.is_some() && !captures.contains(&value.value) {
-            errors.push(at.error(
-                value,
-                format!("{what} uses capture `@{}`, which the query does not define (it defines: {})", value.value, list_captures(&captures)),
-            ));
-        }
-    };
-    let has_map = doc.map.as_ref().is_some_and(|m| !m.value.is_empty());
-    let check_template = |errors: &mut Vec<RuleError>, value: &Spanned<String>, what: &str| -> Option<Template> {
-        match Template::parse(&value.value) {
-            Ok(template) => {
-                if template.uses_map() && !has_map {
-                    errors.push(at.error(value, format!("{what} uses `|map`, but the rule has no `map:` table")));
-                }
-                for name in template.captures() {
-                    if query.is_some() && !captures.iter().any(|c| c == name) {
-                        errors.push(at.error(
-                            value,
-                            format!("{what} uses `{{{{{name}}}}}`, which the query does not capture (it defines: {})", list_captures(&captures)),
-                        ));
-                    }
-                }
-                Some(template)
-            }
-            Err(message) => {
-                errors.push(at.error(value, format!("{what}: {message}")));
-                None
-            }
-        }
-    };
 
-    let message = check_template(&mut errors, &doc.message, "message");
+    let message = c.template(&doc.message, "message");
 
     if !doc.docs.value.starts_with("https://") && !doc.docs.value.starts_with("http://") {
-        errors.push(at.error(&doc.docs, format!("docs must be a URL, found `{}`", doc.docs.value)));
+        c.error(
+            &doc.docs,
+            format!("docs must be a URL, found `{}`", doc.docs.value),
+        );
     }
 
     let mut files = GlobSetBuilder::new();
@@ -238,73 +371,77 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
             Ok(g) => {
                 files.add(g);
             }
-            Err(err) => errors.push(at.error(glob, format!("bad glob `{}`: {}", glob.value, err.kind()))),
+            Err(err) => c.error(glob, format!("bad glob `{}`: {}", glob.value, err.kind())),
         }
     }
 
-    let mut version = |value: &Option<Spanned<String>>| -> Option<Version> {
-        let value = value.as_ref()?;
-        match value.value.parse() {
-            Ok(v) => Some(v),
-            Err(message) => {
-                errors.push(at.error(value, message));
-                None
-            }
-        }
-    };
     let versions = Versions {
-        framework: doc.framework.as_ref().map(|f| f.value.clone()).or(pack_framework.map(str::to_string)),
-        deprecated_in: version(&doc.deprecated_in),
-        removed_in: version(&doc.removed_in),
-        fixable_from: version(&doc.fixable_from),
+        framework: doc
+            .framework
+            .as_ref()
+            .map(|f| f.value.clone())
+            .or(pack_framework.map(str::to_string)),
+        deprecated_in: c.version(&doc.deprecated_in),
+        removed_in: c.version(&doc.removed_in),
+        fixable_from: c.version(&doc.fixable_from),
     };
-    if let (Some(dep), Some(rem), Some(spanned)) = (&versions.deprecated_in, &versions.removed_in, &doc.removed_in)
-        && rem < dep
+    if let (Some(dep), Some(rem), Some(spanned)) = (
+        &versions.deprecated_in,
+        &versions.removed_in,
+        &doc.removed_in,
+    ) && rem < dep
     {
-        errors.push(at.error(spanned, format!("removed_in {rem} is before deprecated_in {dep}")));
+        c.error(
+            spanned,
+            format!("removed_in {rem} is before deprecated_in {dep}"),
+        );
     }
-    let has_versions = versions.deprecated_in.is_some() || versions.removed_in.is_some() || versions.fixable_from.is_some();
+    let has_versions = versions.deprecated_in.is_some()
+        || versions.removed_in.is_some()
+        || versions.fixable_from.is_some();
     if has_versions && versions.framework.is_none() {
-        errors.push(at.error(&doc.id, "version fields need a framework: set `framework:` or give the pack one in pack.yml"));
+        c.error(
+            &doc.id,
+            "version fields need a framework: set `framework:` or give the pack one in pack.yml",
+        );
     }
 
-    let mut conditions = Vec::new();
-    for condition in &doc.conditions {
-        match compile_condition(condition, lang, &at, &mut errors) {
-            Some(c) => {
-                if let Some(capture) = &condition.capture {
-                    check_capture(&mut errors, capture, "where");
-                }
-                conditions.push(c);
-            }
-            None => continue,
-        }
-    }
+    let conditions: Vec<Condition> = doc
+        .conditions
+        .iter()
+        .filter_map(|cond| compile_condition(&mut c, cond, lang))
+        .collect();
 
     for step in &doc.fix {
-        if let Some(value) = step.add_import.as_ref().or(step.remove_import.as_ref()).or(step.move_import.as_ref())
+        if let Some(value) = step
+            .add_import
+            .as_ref()
+            .or(step.remove_import.as_ref())
+            .or(step.move_import.as_ref())
             && !crate::engine::import_edit::supported(lang)
         {
-            errors.push(at.error(value, format!("import fix steps are not supported for {}", lang.name)));
+            c.error(
+                value,
+                format!("import fix steps are not supported for {}", lang.name),
+            );
         }
     }
-    let mut fix = Vec::new();
-    for step in &doc.fix {
-        if let Some(step) = compile_fix_step(step, &at, &mut errors, &check_capture, &check_template) {
-            fix.push(step);
-        }
-    }
-    let safety = match (doc.safety, fix.is_empty() && doc.fix.is_empty()) {
+    let fix: Vec<FixStep> = doc
+        .fix
+        .iter()
+        .filter_map(|step| compile_fix_step(&mut c, step))
+        .collect();
+    let safety = match (doc.safety, doc.fix.is_empty()) {
         (Some(safety), _) => safety,
         (None, true) => Safety::Safe,
         (None, false) => {
-            errors.push(at.error(&doc.id, "a rule with a fix must say whether it is safe: add `safety: safe` or `safety: unsafe`"));
+            c.error(&doc.id, "a rule with a fix must say whether it is safe: add `safety: safe` or `safety: unsafe`");
             Safety::Unsafe
         }
     };
 
-    if !errors.is_empty() {
-        return Err(errors);
+    if !c.errors.is_empty() {
+        return Err(c.errors);
     }
     let query = query.expect("no errors means the query compiled");
     let mut patterns = query_shape::read(&doc.query.value);
@@ -322,7 +459,11 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
         severity: doc.severity,
         docs: doc.docs.value,
         description: doc.description,
-        files: if doc.files.is_empty() { None } else { files.build().ok() },
+        files: if doc.files.is_empty() {
+            None
+        } else {
+            files.build().ok()
+        },
         file_globs: doc.files.into_iter().map(|g| g.value).collect(),
         versions,
         query_source: doc.query.value,
@@ -336,184 +477,250 @@ pub fn compile(doc: RuleDoc, path: &Path, text: &str, pack: &str, pack_framework
     })
 }
 
-fn list_captures(captures: &[String]) -> String {
-    if captures.is_empty() {
-        "none".to_string()
-    } else {
-        captures.iter().map(|c| format!("@{c}")).collect::<Vec<_>>().join(", ")
-    }
-}
-
 /// A name imported from `a.b.c` must appear in the file as `c`: a literal for the prefilter.
 fn add_import_literals(patterns: &mut [PatternShape], conditions: &[Condition]) {
     for condition in conditions {
-        let Condition::ImportedFrom { capture, names } = condition else { continue };
-        let literals: Vec<String> = names.iter().map(|n| n.rsplit('.').next().unwrap_or(n).to_string()).collect();
+        let Condition::ImportedFrom { capture, names } = condition else {
+            continue;
+        };
+        let literals: Vec<String> = names
+            .iter()
+            .map(|n| n.rsplit('.').next().unwrap_or(n).to_string())
+            .collect();
         for pattern in patterns.iter_mut() {
-            let required = capture.as_ref().is_none_or(|c| pattern.required_captures.contains(c));
+            let required = capture
+                .as_ref()
+                .is_none_or(|c| pattern.required_captures.contains(c));
             if required {
-                pattern.required_literals = Some(query_shape::choose(pattern.required_literals.take(), literals.clone()));
+                pattern.required_literals = Some(query_shape::choose(
+                    pattern.required_literals.take(),
+                    literals.clone(),
+                ));
             }
         }
     }
 }
 
-fn compile_condition(doc: &ConditionDoc, lang: &language::Language, at: &Positions, errors: &mut Vec<RuleError>) -> Option<Condition> {
-    let capture = doc.capture.as_ref().map(|c| c.value.clone());
-    let set = [doc.imported_from.is_some(), doc.inside.is_some(), doc.not_inside.is_some()];
+fn compile_condition(
+    c: &mut Compiler,
+    doc: &ConditionDoc,
+    lang: &language::Language,
+) -> Option<Condition> {
+    let capture = doc.capture.as_ref().map(|name| c.capture(name, "where"));
+    let set = [
+        doc.imported_from.is_some(),
+        doc.not_imported.is_some(),
+        doc.inside.is_some(),
+        doc.not_inside.is_some(),
+    ];
     if set.iter().filter(|s| **s).count() != 1 {
-        let message = "each `where:` entry needs exactly one of `imported_from`, `inside`, `not_inside`";
+        let message = "each `where:` entry needs exactly one of `imported_from`, `not_imported`, `inside`, `not_inside`";
         match &doc.capture {
-            Some(c) => errors.push(at.error(c, message)),
-            None => errors.push(RuleError::file(at.path, message)),
+            Some(name) => c.error(name, message),
+            None => c.errors.push(RuleError::file(c.path, message)),
         }
         return None;
     }
     if let Some(names) = &doc.imported_from {
         if lang.imports.is_none() {
-            errors.push(at.error(names, format!("`imported_from` needs an import model, and {} has none", lang.name)));
+            c.error(
+                names,
+                format!(
+                    "`imported_from` needs an import model, and {} has none",
+                    lang.name
+                ),
+            );
             return None;
         }
-        if names.value.is_empty() || names.value.iter().any(|n| n.is_empty() || n.starts_with('.') || n.ends_with('.')) {
-            errors.push(at.error(names, "`imported_from` takes dotted names like `django.conf.urls.url`"));
+        if names.value.is_empty()
+            || names
+                .value
+                .iter()
+                .any(|n| n.is_empty() || n.starts_with('.') || n.ends_with('.'))
+        {
+            c.error(
+                names,
+                "`imported_from` takes dotted names like `django.conf.urls.url`",
+            );
             return None;
         }
-        return Some(Condition::ImportedFrom { capture, names: names.value.clone() });
+        return Some(Condition::ImportedFrom {
+            capture,
+            names: names.value.clone(),
+        });
+    }
+    if let Some(flag) = &doc.not_imported {
+        if lang.imports.is_none() {
+            c.error(
+                flag,
+                format!(
+                    "`not_imported` needs an import model, and {} has none",
+                    lang.name
+                ),
+            );
+            return None;
+        }
+        if !flag.value {
+            c.error(flag, "`not_imported` only takes `true`");
+            return None;
+        }
+        return Some(Condition::NotImported { capture });
     }
     let (ancestor, negated) = match (&doc.inside, &doc.not_inside) {
         (Some(a), _) => (a, false),
         (_, Some(a)) => (a, true),
         _ => unreachable!("exactly one key is set"),
     };
-    let ancestor = compile_ancestor(ancestor, lang, at, errors)?;
-    Some(Condition::Inside { capture, ancestor, negated })
+    let ancestor = compile_ancestor(c, ancestor, lang)?;
+    Some(Condition::Inside {
+        capture,
+        ancestor,
+        negated,
+    })
 }
 
-fn compile_ancestor(doc: &AncestorDoc, lang: &language::Language, at: &Positions, errors: &mut Vec<RuleError>) -> Option<Ancestor> {
-    let kinds: Vec<String> = doc.kind.value.split('|').map(|k| k.trim().to_string()).collect();
-    let mut ok = true;
+fn compile_ancestor(
+    c: &mut Compiler,
+    doc: &AncestorDoc,
+    lang: &language::Language,
+) -> Option<Ancestor> {
+    let errors_before = c.errors.len();
+    let kinds: Vec<String> = doc
+        .kind
+        .value
+        .split('|')
+        .map(|k| k.trim().to_string())
+        .collect();
     for kind in &kinds {
         if lang.grammar.id_for_node_kind(kind, true) == 0 {
-            errors.push(at.error(&doc.kind, format!("`{kind}` is not a node kind in {}", lang.name)));
-            ok = false;
+            c.error(
+                &doc.kind,
+                format!("`{kind}` is not a node kind in {}", lang.name),
+            );
         }
     }
     if let Some(field) = &doc.field
         && lang.grammar.field_id_for_name(&field.value).is_none()
     {
-        errors.push(at.error(field, format!("`{}` is not a field name in {}", field.value, lang.name)));
-        ok = false;
+        c.error(
+            field,
+            format!("`{}` is not a field name in {}", field.value, lang.name),
+        );
     }
-    let matches = match &doc.matches {
-        Some(pattern) => match Regex::new(&pattern.value) {
-            Ok(regex) => Some(regex),
-            Err(err) => {
-                errors.push(at.error(pattern, format!("bad regex: {err}")));
-                ok = false;
-                None
-            }
-        },
-        None => None,
-    };
-    if matches.is_some() && doc.field.is_none() {
-        errors.push(at.error(&doc.kind, "`matches` needs a `field` whose text it tests"));
-        ok = false;
+    let matches = doc.matches.as_ref().and_then(|pattern| c.regex(pattern));
+    if doc.matches.is_some() && doc.field.is_none() {
+        c.error(&doc.kind, "`matches` needs a `field` whose text it tests");
     }
-    ok.then(|| Ancestor { kinds, field: doc.field.as_ref().map(|f| f.value.clone()), matches })
+    (c.errors.len() == errors_before).then(|| Ancestor {
+        kinds,
+        field: doc.field.as_ref().map(|f| f.value.clone()),
+        matches,
+    })
 }
 
-fn compile_fix_step(
-    doc: &FixStepDoc,
-    at: &Positions,
-    errors: &mut Vec<RuleError>,
-    check_capture: &dyn Fn(&mut Vec<RuleError>, &Spanned<String>, &str),
-    check_template: &dyn Fn(&mut Vec<RuleError>, &Spanned<String>, &str) -> Option<Template>,
-) -> Option<FixStep> {
-    let actions =
-        [&doc.replace, &doc.delete, &doc.insert_before, &doc.insert_after, &doc.add_import, &doc.remove_import, &doc.move_import];
+fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
+    let actions = [
+        &doc.replace,
+        &doc.delete,
+        &doc.insert_before,
+        &doc.insert_after,
+        &doc.add_import,
+        &doc.remove_import,
+        &doc.move_import,
+    ];
     let set: Vec<&Spanned<String>> = actions.iter().filter_map(|a| a.as_ref()).collect();
-    let anchor = set.first().copied().or(doc.with.as_ref()).or(doc.text.as_ref());
     if set.len() != 1 {
         let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`";
-        match anchor {
-            Some(a) => errors.push(at.error(a, message)),
-            None => errors.push(RuleError::file(at.path, message)),
+        match set
+            .first()
+            .copied()
+            .or(doc.with.as_ref())
+            .or(doc.text.as_ref())
+        {
+            Some(anchor) => c.error(anchor, message),
+            None => c.errors.push(RuleError::file(c.path, message)),
         }
         return None;
     }
     let target = set[0];
-    let misplaced = |errors: &mut Vec<RuleError>, key: &str, value: &Option<Spanned<String>>| {
-        if let Some(v) = value {
-            errors.push(at.error(v, format!("`{key}` does not belong in this fix step")));
-        }
+    // Keys that only some actions take.
+    let allowed: &[&str] = if doc.replace.is_some() {
+        &["with", "pattern"]
+    } else if doc.insert_before.is_some() || doc.insert_after.is_some() {
+        &["text"]
+    } else if doc.move_import.is_some() {
+        &["to"]
+    } else {
+        &[]
     };
+    for (key, value) in [
+        ("with", &doc.with),
+        ("pattern", &doc.pattern),
+        ("text", &doc.text),
+        ("to", &doc.to),
+    ] {
+        if let Some(value) = value
+            && !allowed.contains(&key)
+        {
+            c.error(value, format!("`{key}` does not belong in this fix step"));
+        }
+    }
     if let Some(capture) = &doc.replace {
-        check_capture(errors, capture, "replace");
-        misplaced(errors, "text", &doc.text);
+        let capture = c.capture(capture, "replace");
         let Some(with) = &doc.with else {
-            errors.push(at.error(capture, "`replace` needs `with:` (the new text)"));
+            c.error(target, "`replace` needs `with:` (the new text)");
             return None;
         };
         if let Some(pattern) = &doc.pattern {
-            return match Regex::new(&pattern.value) {
-                Ok(regex) => Some(FixStep::ReplacePattern { capture: capture.value.clone(), pattern: regex, with: with.value.clone() }),
-                Err(err) => {
-                    errors.push(at.error(pattern, format!("bad regex: {err}")));
-                    None
-                }
-            };
+            let pattern = c.regex(pattern)?;
+            return Some(FixStep::ReplacePattern {
+                capture,
+                pattern,
+                with: with.value.clone(),
+            });
         }
-        let with = check_template(errors, with, "with")?;
-        return Some(FixStep::Replace { capture: capture.value.clone(), with });
+        let with = c.template(with, "with")?;
+        return Some(FixStep::Replace { capture, with });
     }
-    misplaced(errors, "with", &doc.with);
-    misplaced(errors, "pattern", &doc.pattern);
     if let Some(capture) = &doc.delete {
-        check_capture(errors, capture, "delete");
-        misplaced(errors, "text", &doc.text);
-        return Some(FixStep::Delete { capture: capture.value.clone() });
+        return Some(FixStep::Delete {
+            capture: c.capture(capture, "delete"),
+        });
     }
     if let Some(capture) = doc.insert_before.as_ref().or(doc.insert_after.as_ref()) {
-        check_capture(errors, capture, "insert");
+        let capture = c.capture(capture, "insert");
         let Some(text) = &doc.text else {
-            errors.push(at.error(capture, "an insert needs `text:`"));
+            c.error(target, "an insert needs `text:`");
             return None;
         };
-        let text = check_template(errors, text, "text")?;
-        let capture = capture.value.clone();
+        let text = c.template(text, "text")?;
         return Some(if doc.insert_before.is_some() {
             FixStep::InsertBefore { capture, text }
         } else {
             FixStep::InsertAfter { capture, text }
         });
     }
-    misplaced(errors, "text", &doc.text);
-    let dotted = |errors: &mut Vec<RuleError>, value: &Spanned<String>, what: &str| -> Option<Template> {
-        let name = check_template(errors, value, what)?;
-        // Holes are filled at fix time; the text around them must already read as a dotted name.
-        let shape = name.render(|_| Some("x"), &|_| Some("x")).unwrap_or_default();
-        if !is_dotted_name(&shape) {
-            errors.push(at.error(value, format!("`{}` is not a dotted name like `django.urls.re_path`", value.value)));
-            return None;
-        }
-        Some(name)
-    };
     if doc.move_import.is_some() {
         let Some(to) = &doc.to else {
-            errors.push(at.error(target, "`move_import` needs `to:` (the new dotted name)"));
+            c.error(target, "`move_import` needs `to:` (the new dotted name)");
             return None;
         };
-        return Some(FixStep::MoveImport(dotted(errors, target, "move_import")?, dotted(errors, to, "to")?));
+        return Some(FixStep::MoveImport(
+            c.dotted(target, "move_import")?,
+            c.dotted(to, "to")?,
+        ));
     }
-    misplaced(errors, "to", &doc.to);
     Some(if doc.add_import.is_some() {
-        FixStep::AddImport(dotted(errors, target, "add_import")?)
+        FixStep::AddImport(c.dotted(target, "add_import")?)
     } else {
-        FixStep::RemoveImport(dotted(errors, target, "remove_import")?)
+        FixStep::RemoveImport(c.dotted(target, "remove_import")?)
     })
 }
 
 /// `a.b.c`: at least two non-empty identifier segments.
 pub fn is_dotted_name(name: &str) -> bool {
-    name.contains('.') && name.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    name.contains('.')
+        && name
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
 }

@@ -18,19 +18,34 @@ pub struct RuleError {
 
 impl RuleError {
     /// An error at `line:column` of `text` (the rule file's contents).
-    pub fn at(path: impl Into<PathBuf>, text: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         RuleError {
             path: path.into(),
             line,
             column,
             message: message.into(),
-            source_line: line.checked_sub(1).and_then(|i| text.lines().nth(i)).map(str::to_string),
+            source_line: line
+                .checked_sub(1)
+                .and_then(|i| text.lines().nth(i))
+                .map(str::to_string),
         }
     }
 
     /// An error about the file as a whole.
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        RuleError { path: path.into(), line: 0, column: 0, message: message.into(), source_line: None }
+        RuleError {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: None,
+        }
     }
 }
 
@@ -39,7 +54,12 @@ impl fmt::Display for RuleError {
         match (self.line, self.column) {
             (0, _) => write!(f, "{}: {}", self.path.display(), self.message),
             (line, 0) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-            (line, column) => write!(f, "{}:{line}:{column}: {}", self.path.display(), self.message),
+            (line, column) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.path.display(),
+                self.message
+            ),
         }
     }
 }

@@ -47,7 +47,11 @@ impl RuleSet {
 
     /// Loads the rules under each of `dirs`, after the built-in ones when `built_in`.
     pub fn load_from(built_in: bool, dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
-        let mut files = if built_in { built_in_files() } else { Vec::new() };
+        let mut files = if built_in {
+            built_in_files()
+        } else {
+            Vec::new()
+        };
         let mut errors = Vec::new();
         for dir in dirs {
             match dir_files(dir) {
@@ -56,14 +60,19 @@ impl RuleSet {
             }
         }
         let mut set = RuleSet::default();
-        let (pack_files, rule_files): (Vec<_>, Vec<_>) =
-            files.into_iter().partition(|f| f.path.file_name().is_some_and(|n| n == "pack.yml"));
+        let (pack_files, rule_files): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|f| f.path.file_name().is_some_and(|n| n == "pack.yml"));
         for file in pack_files {
             match serde_saphyr::from_str::<PackDoc>(&file.text) {
                 Ok(doc) => {
                     set.packs.insert(
                         file.pack.clone(),
-                        Pack { name: file.pack, description: doc.description, framework: doc.framework },
+                        Pack {
+                            name: file.pack,
+                            description: doc.description,
+                            framework: doc.framework,
+                        },
                     );
                 }
                 Err(err) => errors.push(yaml_error(&file, &err)),
@@ -78,10 +87,22 @@ impl RuleSet {
                     continue;
                 }
             };
-            match compile(doc, &file.path, &file.text, &file.pack, framework.as_deref()) {
+            match compile(
+                doc,
+                &file.path,
+                &file.text,
+                &file.pack,
+                framework.as_deref(),
+            ) {
                 Ok(rule) => {
                     if let Some(first) = set.rules.iter().find(|r| r.id == rule.id) {
-                        errors.push(RuleError::file(&file.path, format!("rule id `{}` is already defined in {}", rule.id, first.source)));
+                        errors.push(RuleError::file(
+                            &file.path,
+                            format!(
+                                "rule id `{}` is already defined in {}",
+                                rule.id, first.source
+                            ),
+                        ));
                     } else {
                         set.packs.entry(rule.pack.clone()).or_insert_with(|| Pack {
                             name: rule.pack.clone(),
@@ -94,7 +115,11 @@ impl RuleSet {
                 Err(mut errs) => errors.append(&mut errs),
             }
         }
-        if errors.is_empty() { Ok(set) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
     }
 
     /// The rule with this id.
@@ -137,7 +162,10 @@ fn built_in_files() -> Vec<RuleFile> {
 
 fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
     if !dir.is_dir() {
-        return Err(RuleError::file(dir, "rule directory does not exist or is not a directory"));
+        return Err(RuleError::file(
+            dir,
+            "rule directory does not exist or is not a directory",
+        ));
     }
     let mut out = Vec::new();
     for entry in ignore::WalkBuilder::new(dir).hidden(true).build() {
@@ -146,8 +174,13 @@ fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
         if !entry.file_type().is_some_and(|t| t.is_file()) || !is_yaml(path) {
             continue;
         }
-        let text = std::fs::read_to_string(path).map_err(|err| RuleError::file(path, format!("cannot read: {err}")))?;
-        out.push(RuleFile { path: path.to_path_buf(), pack: pack_of(path), text });
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| RuleError::file(path, format!("cannot read: {err}")))?;
+        out.push(RuleFile {
+            path: path.to_path_buf(),
+            pack: pack_of(path),
+            text,
+        });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
@@ -157,7 +190,13 @@ fn yaml_error(file: &RuleFile, err: &serde_saphyr::Error) -> RuleError {
     let message = err.without_snippet().to_string();
     let message = message.lines().next().unwrap_or("invalid YAML").to_string();
     match err.location() {
-        Some(loc) => RuleError::at(&file.path, &file.text, loc.line() as usize, loc.column() as usize, message),
+        Some(loc) => RuleError::at(
+            &file.path,
+            &file.text,
+            loc.line() as usize,
+            loc.column() as usize,
+            message,
+        ),
         None => RuleError::file(&file.path, message),
     }
 }

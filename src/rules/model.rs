@@ -89,6 +89,9 @@ pub struct ConditionDoc {
     /// The capture's text, resolved through the file's imports, is one of these dotted names.
     #[serde(default)]
     pub imported_from: Option<Spanned<Vec<String>>>,
+    /// `true`: the capture's name is bound by no import (a builtin or the module's own).
+    #[serde(default)]
+    pub not_imported: Option<Spanned<bool>>,
     /// The node has an ancestor like this.
     #[serde(default)]
     pub inside: Option<AncestorDoc>,

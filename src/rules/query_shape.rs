@@ -84,7 +84,10 @@ fn tokenize(source: &str) -> Vec<Token> {
                     chars.next();
                 }
                 // A trailing quantifier belongs to the item, not the word (`_?`).
-                if let Some(q) = word.strip_suffix(['?', '*', '+']).filter(|w| !w.starts_with('#')) {
+                if let Some(q) = word
+                    .strip_suffix(['?', '*', '+'])
+                    .filter(|w| !w.starts_with('#'))
+                {
                     let quantifier = word.chars().last().unwrap_or('?');
                     tokens.push(Token::Word(q.to_string()));
                     tokens.push(Token::Quantifier(quantifier));
@@ -183,7 +186,10 @@ impl Reader {
 
 /// The shape of each top-level pattern in `source`, in pattern-index order.
 pub fn read(source: &str) -> Vec<PatternShape> {
-    let mut reader = Reader { tokens: tokenize(source), pos: 0 };
+    let mut reader = Reader {
+        tokens: tokenize(source),
+        pos: 0,
+    };
     let mut patterns: Vec<Pattern> = Vec::new();
     while reader.peek().is_some() {
         let mut pattern = Pattern::default();
@@ -210,7 +216,9 @@ fn shape(pattern: Pattern) -> PatternShape {
         .collect();
     let mut best: Option<Vec<String>> = None;
     for (name, args) in &pattern.predicates {
-        let Some(Token::Capture(capture)) = args.first() else { continue };
+        let Some(Token::Capture(capture)) = args.first() else {
+            continue;
+        };
         if !required_captures.contains(capture) {
             continue;
         }
@@ -248,7 +256,10 @@ mod tests {
     use super::*;
 
     fn literals(source: &str) -> Vec<Option<Vec<String>>> {
-        read(source).into_iter().map(|s| s.required_literals).collect()
+        read(source)
+            .into_iter()
+            .map(|s| s.required_literals)
+            .collect()
     }
 
     #[test]
@@ -261,7 +272,10 @@ mod tests {
     fn any_of_gives_a_set_and_the_most_selective_set_wins() {
         let q = r#"(call function: (identifier) @fn arguments: (_) @a
                      (#any-of? @fn "ugettext" "ungettext") (#eq? @a "x"))"#;
-        assert_eq!(literals(q), vec![Some(vec!["ugettext".into(), "ungettext".into()])]);
+        assert_eq!(
+            literals(q),
+            vec![Some(vec!["ugettext".into(), "ungettext".into()])]
+        );
     }
 
     #[test]

@@ -16,11 +16,18 @@ pub struct Selector {
 impl Selector {
     pub fn parse(text: &str) -> Result<Self, String> {
         let glob = if text.contains(['*', '?', '[']) {
-            Some(Glob::new(text).map_err(|err| format!("bad selector `{text}`: {}", err.kind()))?.compile_matcher())
+            Some(
+                Glob::new(text)
+                    .map_err(|err| format!("bad selector `{text}`: {}", err.kind()))?
+                    .compile_matcher(),
+            )
         } else {
             None
         };
-        Ok(Selector { text: text.to_string(), glob })
+        Ok(Selector {
+            text: text.to_string(),
+            glob,
+        })
     }
 
     pub fn matches(&self, rule: &Rule) -> bool {
@@ -59,12 +66,17 @@ impl Selection {
     /// With a target for its framework, a fixable rule applies once its replacement exists
     /// (`fixable_from`), a flag-only rule once the old form is deprecated or removed.
     fn in_target(&self, rule: &Rule) -> bool {
-        let Some(target) = self.target_for(rule) else { return true };
+        let Some(target) = self.target_for(rule) else {
+            return true;
+        };
         let v = &rule.versions;
         let from = if rule.is_fixable() {
             v.fixable_from.as_ref()
         } else {
-            [v.deprecated_in.as_ref(), v.removed_in.as_ref()].into_iter().flatten().min()
+            [v.deprecated_in.as_ref(), v.removed_in.as_ref()]
+                .into_iter()
+                .flatten()
+                .min()
         };
         from.is_none_or(|from| &target.version >= from)
     }
@@ -72,11 +84,17 @@ impl Selection {
     /// The severity of the rule's findings: at a target, `error` once the old form is removed,
     /// `warning` once deprecated, `info` before; the rule's own severity without a target.
     pub fn severity(&self, rule: &Rule) -> Severity {
-        let Some(target) = self.target_for(rule) else { return rule.severity };
+        let Some(target) = self.target_for(rule) else {
+            return rule.severity;
+        };
         let v = &rule.versions;
         if v.removed_in.as_ref().is_some_and(|r| &target.version >= r) {
             Severity::Error
-        } else if v.deprecated_in.as_ref().is_some_and(|d| &target.version >= d) {
+        } else if v
+            .deprecated_in
+            .as_ref()
+            .is_some_and(|d| &target.version >= d)
+        {
             Severity::Warning
         } else if v.deprecated_in.is_some() || v.removed_in.is_some() {
             Severity::Info

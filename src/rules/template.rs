@@ -34,13 +34,23 @@ impl Template {
             let hole = after[..close].trim();
             let (name, mapped) = match hole.split_once('|') {
                 Some((name, "map")) => (name.trim(), true),
-                Some((_, filter)) => return Err(format!("unknown filter `|{filter}` (only `|map` exists)")),
+                Some((_, filter)) => {
+                    return Err(format!("unknown filter `|{filter}` (only `|map` exists)"));
+                }
                 None => (hole, false),
             };
-            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c)) {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_.-".contains(c))
+            {
                 return Err(format!("`{{{{{name}}}}}` is not a capture name"));
             }
-            parts.push(if mapped { Part::Mapped(name.to_string()) } else { Part::Capture(name.to_string()) });
+            parts.push(if mapped {
+                Part::Mapped(name.to_string())
+            } else {
+                Part::Capture(name.to_string())
+            });
             rest = &after[close + 2..];
         }
         if !rest.is_empty() {
@@ -64,7 +74,11 @@ impl Template {
 
     /// The template's text with each hole replaced by `lookup(name)`; a `|map` hole takes
     /// `map(text)`, and the whole render fails (`None`) when the map has no entry.
-    pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>, map: &impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    pub fn render<'a>(
+        &self,
+        lookup: impl Fn(&str) -> Option<&'a str>,
+        map: &impl Fn(&str) -> Option<&'a str>,
+    ) -> Option<String> {
         self.render_with(&lookup, map, |text, out| out.push_str(text))
     }
 
@@ -96,7 +110,10 @@ mod tests {
     fn holes_are_filled_from_captures() {
         let template = Template::parse("re_path({{ args }}) # {{fn}}").unwrap();
         assert_eq!(template.captures().collect::<Vec<_>>(), vec!["args", "fn"]);
-        let out = template.render(|name| Some(if name == "args" { "a, b" } else { "url" }), &|_| None);
+        let out = template.render(
+            |name| Some(if name == "args" { "a, b" } else { "url" }),
+            &|_| None,
+        );
         assert_eq!(out.unwrap(), "re_path(a, b) # url");
     }
 
@@ -117,7 +134,10 @@ mod tests {
     fn mapped_holes_look_up_the_capture_text() {
         let template = Template::parse("{{fn|map}}").unwrap();
         let map = |text: &str| (text == "ugettext").then_some("gettext");
-        assert_eq!(template.render(|_| Some("ugettext"), &map).unwrap(), "gettext");
+        assert_eq!(
+            template.render(|_| Some("ugettext"), &map).unwrap(),
+            "gettext"
+        );
         assert_eq!(template.render(|_| Some("other"), &map), None);
         assert!(Template::parse("{{fn|upper}}").is_err());
     }

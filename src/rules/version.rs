@@ -33,7 +33,9 @@ impl FromStr for Version {
             .map(|part| part.parse::<u32>().ok().filter(|_| !part.starts_with('+')))
             .collect::<Option<Vec<_>>>()
             .filter(|parts| (1..=4).contains(&parts.len()))
-            .ok_or_else(|| format!("`{text}` is not a version (expected numbers like `4.2` or `3.0.1`)"))?;
+            .ok_or_else(|| {
+                format!("`{text}` is not a version (expected numbers like `4.2` or `3.0.1`)")
+            })?;
         Ok(Version { parts })
     }
 }
@@ -78,11 +80,13 @@ impl FromStr for Target {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let (framework, version) = text
-            .split_once('@')
-            .ok_or_else(|| format!("`{text}` is not a target (expected FRAMEWORK@VERSION, like `django@4.2`)"))?;
+        let (framework, version) = text.split_once('@').ok_or_else(|| {
+            format!("`{text}` is not a target (expected FRAMEWORK@VERSION, like `django@4.2`)")
+        })?;
         if framework.is_empty() {
-            return Err(format!("`{text}` names no framework (expected FRAMEWORK@VERSION)"));
+            return Err(format!(
+                "`{text}` names no framework (expected FRAMEWORK@VERSION)"
+            ));
         }
         Ok(Target {
             framework: framework.to_ascii_lowercase(),
