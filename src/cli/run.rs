@@ -130,11 +130,10 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             for note in &notes {
                 eprintln!("note: {}: {}", note.path, note.message);
             }
-            let line = report::text::summary(&summary, fix.is_some() && !diffing);
             if diffing {
-                eprintln!("{line}")
+                eprintln!("{}", report::text::diff_summary(&summary));
             } else {
-                out.line(&line)?
+                out.line(&report::text::summary(&summary, fix.is_some()))?;
             }
         }
     }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tree_sitter::{Node, Tree};
 
-use super::edit::{Edit, ImportChange, apply, deletion_range, indentation_at};
+use super::edit::{Edit, ImportChange, apply, deletion_range, indentation_at, line_start};
 use super::imports::Imports;
 use super::parse::parse;
 use crate::language::Language;
@@ -31,16 +31,24 @@ pub fn apply_changes(
     budget: Duration,
 ) -> Option<String> {
     let mut text = text.to_string();
-    let mut done: Vec<&ImportChange> = Vec::new();
-    for change in changes {
-        if done.contains(&change) {
-            continue;
+    // Removals first: a statement they empty leaves its place to the additions that follow.
+    let removals = changes
+        .iter()
+        .filter(|c| !matches!(c, ImportChange::Add(_)));
+    let additions = changes.iter().filter(|c| matches!(c, ImportChange::Add(_)));
+    let mut ordered: Vec<&ImportChange> = Vec::new();
+    for change in removals.chain(additions) {
+        if !ordered.contains(&change) {
+            ordered.push(change);
         }
-        done.push(change);
+    }
+    // Where the last import statement removed whole stood: the place for a new one.
+    let mut vacated: Option<usize> = None;
+    for change in ordered {
         let tree = parse(language, &text, budget)?;
         let edit = match (language.name.as_str(), change) {
             ("python", ImportChange::Add(name)) => {
-                python_add(language, &tree, &text, name, newline)
+                python_add(language, &tree, &text, name, newline, vacated)
             }
             ("python", ImportChange::Remove(name)) => python_remove(&tree, &text, name, false),
             ("python", ImportChange::Drop(name)) => python_remove(&tree, &text, name, true),
@@ -49,9 +57,23 @@ pub fn apply_changes(
             ("java", ImportChange::Drop(name)) => java_remove(&tree, &text, name, true),
             _ => None,
         };
-        if let Some(edit) = edit {
-            text = apply(&text, &[edit]);
-        }
+        let Some(edit) = edit else { continue };
+        let whole_lines = edit.content.is_empty()
+            && line_start(&text, edit.range.start) == edit.range.start
+            && text[edit.range.clone()].ends_with('\n');
+        vacated = if whole_lines {
+            Some(edit.range.start)
+        } else {
+            // An edit before the vacated place moves it.
+            vacated.map(|at| {
+                if edit.range.start < at {
+                    at + edit.content.len() - edit.range.len()
+                } else {
+                    at
+                }
+            })
+        };
+        text = apply(&text, &[edit]);
     }
     Some(text)
 }
@@ -77,6 +99,7 @@ fn python_add(
     text: &str,
     name: &str,
     newline: &str,
+    vacated: Option<usize>,
 ) -> Option<Edit> {
     let (module, local) = split(name);
     if Imports::collect(language, tree, text)
@@ -146,6 +169,13 @@ fn python_add(
             content: format!(", {local}"),
         });
     }
+    let line = format!("from {module} import {local}{newline}");
+    if let Some(at) = vacated {
+        return Some(Edit {
+            range: at..at,
+            content: line,
+        });
+    }
     // A new statement after the leading imports.
     let mut anchor: Option<Node> = None;
     for (index, statement) in statements.iter().enumerate() {
@@ -165,7 +195,6 @@ fn python_add(
             _ => break,
         }
     }
-    let line = format!("from {module} import {local}{newline}");
     Some(match anchor {
         Some(node) => {
             let at = after_line(text, node.end_byte());

@@ -74,6 +74,22 @@ pub fn concise(entry: &Entry) -> String {
     )
 }
 
+/// The closing summary of `fix --diff`.
+pub fn diff_summary(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "Would fix {} in {}; nothing was written.",
+        plural(summary.fixed, "finding"),
+        plural(summary.files_changed, "file")
+    )
+}
+
 /// The closing summary of `check` or `fix`.
 pub fn summary(summary: &Summary, fixing: bool) -> String {
     let plural = |n: usize, word: &str| {
