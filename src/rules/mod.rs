@@ -2,6 +2,7 @@
 //! from the binary and from user directories ([`load`]), and chosen for a run ([`select`]).
 
 pub mod compile;
+pub mod docs;
 pub mod error;
 pub mod load;
 pub mod model;

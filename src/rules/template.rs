@@ -16,6 +16,7 @@ enum Part {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {
     parts: Vec<Part>,
+    source: String,
 }
 
 impl Template {
@@ -56,7 +57,15 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
         }
-        Ok(Template { parts })
+        Ok(Template {
+            parts,
+            source: text.to_string(),
+        })
+    }
+
+    /// The template as written.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The capture names the template refers to.
