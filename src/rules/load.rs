@@ -188,7 +188,13 @@ fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
 
 fn yaml_error(file: &RuleFile, err: &serde_saphyr::Error) -> RuleError {
     let message = err.without_snippet().to_string();
-    let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+    let message = message.lines().next().unwrap_or("invalid YAML");
+    // The position is shown separately; drop the parser's own ` at line N, column M`.
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    }
+    .to_string();
     match err.location() {
         Some(loc) => RuleError::at(
             &file.path,
