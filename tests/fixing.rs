@@ -290,3 +290,36 @@ fn ignored_and_hidden_files_are_skipped_unless_named() {
         .code(1)
         .stdout(contains("build/urls.py").and(contains(".hidden").not()));
 }
+
+#[test]
+fn a_multi_line_template_is_reindented_where_it_lands() {
+    let project = Project::new();
+    project.file(
+        "myrules/team/guard.yml",
+        r#"id: team/guard
+language: python
+message: guard
+severity: warning
+docs: https://example.com/g
+query: |
+  (expression_statement (call function: (identifier) @fn (#eq? @fn "risky"))) @match
+fix:
+  - replace: match
+    with: |-
+      if not ready():
+          return
+      safe_call()
+safety: safe
+"#,
+    );
+    project.file("a.py", "def f():\n    if x:\n        risky()\n");
+    project
+        .upshift()
+        .args(["fix", "--rules", "myrules", "--select", "team"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        project.read_text("a.py"),
+        "def f():\n    if x:\n        if not ready():\n            return\n        safe_call()\n"
+    );
+}
