@@ -74,6 +74,15 @@ pub struct RunArgs {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since this git revision (and in new files).
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -89,6 +98,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Args, Debug)]

@@ -65,3 +65,66 @@ fn status(top: &Path) -> HashSet<PathBuf> {
     }
     changed
 }
+
+/// The lines (1-based, per file, as canonical paths) changed in the work tree since `rev`,
+/// untracked files counting as changed throughout: what `--diff-base` keeps findings on.
+pub fn changed_lines(rev: &str) -> Result<HashMap<PathBuf, Vec<std::ops::Range<usize>>>, String> {
+    let top = toplevel(Path::new(".")).ok_or("--diff-base needs a git work tree")?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&top)
+        .args([
+            "diff",
+            "--unified=0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            rev,
+            "--",
+        ])
+        .output()
+        .map_err(|err| format!("cannot run git: {err}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "git diff {rev}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let mut changed: HashMap<PathBuf, Vec<std::ops::Range<usize>>> = HashMap::new();
+    let mut current: Option<PathBuf> = None;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            current = path.strip_prefix("b/").map(|p| top.join(p));
+        } else if let (Some(hunk), Some(file)) = (line.strip_prefix("@@ "), &current) {
+            // `@@ -a,b +c,d @@`: d lines from c on the new side (d defaults to 1).
+            let Some(new) = hunk.split_whitespace().find(|part| part.starts_with('+')) else {
+                continue;
+            };
+            let mut numbers = new[1..].split(',').map(|n| n.parse::<usize>().unwrap_or(0));
+            let start = numbers.next().unwrap_or(0);
+            let count = numbers.next().unwrap_or(1);
+            if count > 0 {
+                changed
+                    .entry(file.clone())
+                    .or_default()
+                    .push(start..start + count);
+            }
+        }
+    }
+    let untracked = Command::new("git")
+        .arg("-C")
+        .arg(&top)
+        .args(["ls-files", "--others", "--exclude-standard", "-z"])
+        .output()
+        .map_err(|err| format!("cannot run git: {err}"))?;
+    for path in String::from_utf8_lossy(&untracked.stdout)
+        .split('\0')
+        .filter(|p| !p.is_empty())
+    {
+        changed
+            .entry(top.join(path))
+            .or_default()
+            .push(1..usize::MAX);
+    }
+    Ok(changed)
+}

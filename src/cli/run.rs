@@ -1,6 +1,7 @@
 //! `upshift check` and `upshift fix`: walk, run the engine, write (or diff), report.
 
 use std::io::{IsTerminal, Read};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -16,7 +17,8 @@ use upshift::engine::walk::walk;
 use upshift::engine::write::write_atomic;
 use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
 use upshift::language;
-use upshift::report::{self, Summary, json::Note};
+use upshift::report::baseline::Baseline;
+use upshift::report::{self, Entry, Summary, json::Note};
 
 /// What `fix` was asked to do.
 #[derive(Debug, Clone, Copy)]
@@ -107,42 +109,115 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     }
 
     let entries = report::entries(&plan, &reports);
+    if let Some(path) = &run.write_baseline {
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let baseline = Baseline::of(&entries, base);
+        std::fs::write(path, baseline.to_json())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!(
+            "Wrote {} findings to the baseline {}.",
+            baseline.findings.len(),
+            path.display()
+        );
+        return Ok(exit_code(had_error, false, true));
+    }
+    let entries = filter_entries(entries, run)?;
     let summary = Summary::of(&reports, &entries);
     let diffing = fix.is_some_and(|f| f.diff);
-    match run.format {
-        Format::Json => out.line(&report::json::document(&entries, &notes, &summary))?,
-        Format::Sarif => out.line(&report::sarif::document(&entries))?,
-        Format::Text | Format::Concise => {
-            if diffing {
-                out.text(&diff_output)?;
-            } else {
-                let renderer = diagnostics::renderer(std::io::stdout().is_terminal());
-                for entry in &entries {
-                    match run.format {
-                        Format::Concise => out.line(&report::text::concise(entry))?,
-                        _ => out.line(&report::text::diagnostic(entry, &renderer))?,
-                    }
-                    if run.format == Format::Text {
-                        out.line("")?;
-                    }
-                }
-            }
-            for note in &notes {
-                eprintln!("note: {}: {}", note.path, note.message);
-            }
-            if diffing {
-                eprintln!("{}", report::text::diff_summary(&summary));
-            } else {
-                out.line(&report::text::summary(&summary, fix.is_some()))?;
-            }
+    if diffing && run.format != Format::Json && run.format != Format::Sarif {
+        out.text(&diff_output)?;
+        for note in &notes {
+            eprintln!("note: {}: {}", note.path, note.message);
         }
+        eprintln!("{}", report::text::diff_summary(&summary));
+    } else {
+        print_report(
+            &mut out,
+            run.format,
+            &entries,
+            &notes,
+            &summary,
+            fix.is_some(),
+        )?;
     }
-
     Ok(exit_code(
         had_error,
         !entries.is_empty() || (diffing && !diff_output.is_empty()),
         run.exit_zero,
     ))
+}
+
+/// Keeps the findings that `--baseline` does not know and that `--diff-base` touches.
+fn filter_entries<'a>(entries: Vec<Entry<'a>>, run: &RunArgs) -> Result<Vec<Entry<'a>>> {
+    let mut keep = vec![true; entries.len()];
+    if let Some(path) = &run.baseline {
+        let baseline = Baseline::read(path)?;
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        for (keep, new) in keep.iter_mut().zip(baseline.new_entries(&entries, base)) {
+            *keep &= new;
+        }
+    }
+    if let Some(rev) = &run.diff_base {
+        let changed = git::changed_lines(rev).map_err(|e| anyhow!(e))?;
+        for (keep, entry) in keep.iter_mut().zip(&entries) {
+            let file =
+                std::fs::canonicalize(entry.path).unwrap_or_else(|_| entry.path.to_path_buf());
+            let line = entry.finding.start.line;
+            *keep &= changed
+                .get(&file)
+                .is_some_and(|ranges| ranges.iter().any(|r| r.contains(&line)));
+        }
+    }
+    Ok(entries
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect())
+}
+
+/// Prints findings, notes and the summary in `format`.
+fn print_report(
+    out: &mut Output,
+    format: Format,
+    entries: &[Entry],
+    notes: &[Note],
+    summary: &Summary,
+    fixing: bool,
+) -> Result<()> {
+    match format {
+        Format::Json => out.line(&report::json::document(entries, notes, summary))?,
+        Format::Sarif => out.line(&report::sarif::document(entries))?,
+        Format::Github => {
+            for entry in entries {
+                out.line(&report::github::annotation(entry))?;
+            }
+            for note in notes {
+                eprintln!("note: {}: {}", note.path, note.message);
+            }
+        }
+        Format::Text | Format::Concise => {
+            let renderer = diagnostics::renderer(std::io::stdout().is_terminal());
+            for entry in entries {
+                if format == Format::Concise {
+                    out.line(&report::text::concise(entry))?;
+                } else {
+                    out.line(&report::text::diagnostic(entry, &renderer))?;
+                    out.line("")?;
+                }
+            }
+            for note in notes {
+                eprintln!("note: {}: {}", note.path, note.message);
+            }
+            out.line(&report::text::summary(summary, fixing))?;
+        }
+    }
+    Ok(())
 }
 
 fn analysis_changed(report: &FileReport) -> bool {
@@ -179,6 +254,12 @@ fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had
                 });
             }
             FileStatus::Analyzed(analysis) => {
+                for (line, warning) in &analysis.suppressions.warnings {
+                    notes.push(Note {
+                        path: format!("{path}:{line}"),
+                        message: warning.clone(),
+                    });
+                }
                 for problem in &analysis.problems {
                     let message = match problem {
                         FixProblem::Unverified { rules } => format!(
@@ -248,36 +329,20 @@ fn stdin(
     let mut notes = Vec::new();
     let mut had_error = false;
     collect_notes(plan, &reports, &mut notes, &mut had_error);
-    let entries = report::entries(plan, &reports);
-    let renderer = diagnostics::renderer(std::io::stderr().is_terminal());
-    if fix.is_some() {
-        let text = match reports.first().map(|r| &r.status) {
-            Some(FileStatus::Analyzed(a)) => a.text.clone(),
-            _ => source.text.clone(),
-        };
-        out.bytes(&source.encode(&text))?;
-        for entry in &entries {
-            eprintln!("{}", report::text::concise(entry));
-        }
-    } else {
-        match run.format {
-            Format::Json => out.line(&report::json::document(
-                &entries,
-                &notes,
-                &Summary::of(&reports, &entries),
-            ))?,
-            Format::Sarif => out.line(&report::sarif::document(&entries))?,
-            Format::Concise => {
-                for entry in &entries {
-                    out.line(&report::text::concise(entry))?;
-                }
-            }
-            Format::Text => {
-                for entry in &entries {
-                    out.line(&report::text::diagnostic(entry, &renderer))?;
-                }
-            }
-        }
+    let entries = filter_entries(report::entries(plan, &reports), run)?;
+    if fix.is_none() {
+        let summary = Summary::of(&reports, &entries);
+        print_report(out, run.format, &entries, &notes, &summary, false)?;
+        return Ok(exit_code(had_error, !entries.is_empty(), run.exit_zero));
+    }
+    // Fixing: the source goes to standard output, what is left to standard error.
+    let text = match reports.first().map(|r| &r.status) {
+        Some(FileStatus::Analyzed(a)) => a.text.clone(),
+        _ => source.text.clone(),
+    };
+    out.bytes(&source.encode(&text))?;
+    for entry in &entries {
+        eprintln!("{}", report::text::concise(entry));
     }
     for note in &notes {
         eprintln!("note: {}: {}", note.path, note.message);

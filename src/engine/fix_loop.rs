@@ -15,6 +15,7 @@ use std::time::Instant;
 use super::edit::{self, Fix, ImportChange};
 use super::import_edit;
 use super::matcher::Finding;
+use super::suppress::SuppressionNotes;
 use super::verify::still_parses;
 use super::{Analyzer, FileAnalysis};
 use crate::rules::Safety;
@@ -42,6 +43,8 @@ pub struct FixOutcome {
     pub problems: Vec<FixProblem>,
     /// The findings on the final text.
     pub findings: Vec<Finding>,
+    /// Bare and unused suppressions in the final text.
+    pub suppressions: SuppressionNotes,
 }
 
 fn hash(text: &str) -> u64 {
@@ -61,6 +64,7 @@ pub fn fix(
     let FileAnalysis::Parsed {
         syntax_errors: baseline,
         findings,
+        suppressions,
     } = first
     else {
         return Some(FixOutcome {
@@ -68,8 +72,10 @@ pub fn fix(
             applied: BTreeMap::new(),
             problems: vec![],
             findings: vec![],
+            suppressions: SuppressionNotes::default(),
         });
     };
+    let mut suppressions = suppressions;
     let allowed = |fix: &Fix| fix.safety == Safety::Safe || unsafe_fixes;
     let mut text = original.to_string();
     let mut findings = findings;
@@ -91,6 +97,7 @@ pub fn fix(
                 applied,
                 problems,
                 findings,
+                suppressions,
             });
         }
         let mut ordered = candidates.clone();
@@ -166,9 +173,13 @@ pub fn fix(
         rules_by_pass.push(pass_rules);
         seen.insert(key, rules_by_pass.len());
         text = next;
-        findings = match analyzer.analyze(&text, deadline)? {
-            FileAnalysis::Parsed { findings, .. } => findings,
-            FileAnalysis::NothingToMatch => Vec::new(),
+        (findings, suppressions) = match analyzer.analyze(&text, deadline)? {
+            FileAnalysis::Parsed {
+                findings,
+                suppressions,
+                ..
+            } => (findings, suppressions),
+            FileAnalysis::NothingToMatch => Default::default(),
         };
     }
     if findings
@@ -190,6 +201,7 @@ pub fn fix(
         applied,
         problems,
         findings,
+        suppressions,
     })
 }
 
@@ -200,15 +212,20 @@ fn unchanged(
     problem: FixProblem,
     deadline: Instant,
 ) -> FixOutcome {
-    let findings = match analyzer.analyze(original, deadline) {
-        Some(FileAnalysis::Parsed { findings, .. }) => findings,
-        _ => Vec::new(),
+    let (findings, suppressions) = match analyzer.analyze(original, deadline) {
+        Some(FileAnalysis::Parsed {
+            findings,
+            suppressions,
+            ..
+        }) => (findings, suppressions),
+        _ => Default::default(),
     };
     FixOutcome {
         text: original.to_string(),
         applied: BTreeMap::new(),
         problems: vec![problem],
         findings,
+        suppressions,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod parse;
 pub mod plan;
 pub mod source;
+pub mod suppress;
 pub mod verify;
 pub mod walk;
 pub mod write;
@@ -83,6 +84,8 @@ pub struct Analysis {
     /// Rule -> fixes applied.
     pub applied: BTreeMap<usize, usize>,
     pub problems: Vec<FixProblem>,
+    /// Bare and unused suppression comments in the final text.
+    pub suppressions: suppress::SuppressionNotes,
 }
 
 impl Analysis {
@@ -109,6 +112,7 @@ pub enum FileAnalysis {
     Parsed {
         syntax_errors: usize,
         findings: Vec<Finding>,
+        suppressions: suppress::SuppressionNotes,
     },
 }
 
@@ -132,10 +136,21 @@ impl Analyzer<'_> {
             newline: self.newline,
             imports,
         };
-        let findings = matcher::find(self.plan, self.rules, &active, &file, deadline)?;
+        let mut findings = matcher::find(self.plan, self.rules, &active, &file, deadline)?;
+        // A suppression counts only where its marker sits in a comment node, not in a string.
+        let root = tree.root_node();
+        let suppressions: Vec<suppress::Suppression> = suppress::find(text, &self.language.comment)
+            .into_iter()
+            .filter(|s| {
+                root.descendant_for_byte_range(s.offset, s.offset)
+                    .is_some_and(|n| n.kind().contains("comment"))
+            })
+            .collect();
+        let suppressions = suppress::apply(&mut findings, &suppressions, self.rules);
         Some(FileAnalysis::Parsed {
             syntax_errors: parse::syntax_errors(&tree),
             findings,
+            suppressions,
         })
     }
 
@@ -203,21 +218,30 @@ pub fn process_source(
                 findings: outcome.findings,
                 applied: outcome.applied,
                 problems: outcome.problems,
+                suppressions: outcome.suppressions,
                 source,
             },
             None => return skipped(SkipReason::TimedOut),
         },
         None => match analyzer.analyze(&source.text, deadline) {
-            Some(found) => Analysis {
-                text: source.text.clone(),
-                findings: match found {
-                    FileAnalysis::Parsed { findings, .. } => findings,
-                    FileAnalysis::NothingToMatch => Vec::new(),
-                },
-                applied: BTreeMap::new(),
-                problems: Vec::new(),
-                source,
-            },
+            Some(found) => {
+                let (findings, suppressions) = match found {
+                    FileAnalysis::Parsed {
+                        findings,
+                        suppressions,
+                        ..
+                    } => (findings, suppressions),
+                    FileAnalysis::NothingToMatch => Default::default(),
+                };
+                Analysis {
+                    text: source.text.clone(),
+                    findings,
+                    applied: BTreeMap::new(),
+                    problems: Vec::new(),
+                    suppressions,
+                    source,
+                }
+            }
             None => return skipped(SkipReason::TimedOut),
         },
     };

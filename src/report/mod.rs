@@ -4,7 +4,9 @@
 //! Every format reads the same flat list of [`Entry`] values built here from the engine's
 //! results, so they cannot disagree about what was found.
 
+pub mod baseline;
 pub mod diff;
+pub mod github;
 pub mod json;
 pub mod sarif;
 pub mod text;
