@@ -7,6 +7,7 @@
 //! ([`engine::fix_loop`]), verified ([`engine::verify`]), written atomically
 //! ([`engine::write`]) and reported ([`report`]).
 
+pub mod config;
 pub mod engine;
 pub mod fixtures;
 pub mod language;

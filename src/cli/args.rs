@@ -28,6 +28,14 @@ pub enum Command {
     Parse(ParseArgs),
     /// Run rule fixtures: DIR/rules against DIR/fixtures.
     Test(TestArgs),
+    /// Show the configuration that applies to a path, and where each value comes from.
+    Config(ConfigArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// A file or folder [default: .]
+    pub path: Option<PathBuf>,
 }
 
 /// Which rules run.
@@ -56,9 +64,9 @@ pub struct RunArgs {
     /// Worker threads [default: the number of cores].
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
-    /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
-    pub max_file_size: u64,
+    /// Skip files larger than this many bytes [default: 10 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
     /// Read the source from standard input, as if it were the file NAME.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

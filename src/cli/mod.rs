@@ -3,6 +3,7 @@
 //! failing fixture), 2 usage, rule or I/O error.
 
 pub mod args;
+pub mod config_cmd;
 pub mod diagnostics;
 pub mod git;
 pub mod info;
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => info::explain(args),
         Command::Parse(args) => info::parse_files(args),
         Command::Test(args) => test::test(args),
+        Command::Config(args) => config_cmd::show(args),
     };
     match result {
         Ok(code) => code,

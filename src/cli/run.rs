@@ -7,13 +7,17 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use std::collections::BTreeMap;
+
 use super::args::{Format, RuleArgs, RunArgs};
 use super::output::Output;
+use super::settings::FileSettings;
 use super::{diagnostics, git, settings};
+use upshift::config::Discovery;
 use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
-use upshift::engine::walk::walk;
+use upshift::engine::walk::{WalkedFile, walk};
 use upshift::engine::write::write_atomic;
 use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
 use upshift::language;
@@ -28,22 +32,27 @@ pub struct FixFlags {
     pub allow_dirty: bool,
 }
 
+/// Files that share settings, and therefore one rule plan.
+struct Group {
+    settings: FileSettings,
+    files: Vec<WalkedFile>,
+}
+
 /// Runs `check` (`fix` is `None`) or `fix`.
 pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Result<ExitCode> {
-    let (set, selection) = settings::rules(rule_args)?;
-    let plan = Plan::new(&set, &selection);
-    let options = Options {
-        fix: fix.map(|f| FixMode {
-            unsafe_fixes: f.unsafe_fixes,
-        }),
-        max_file_size: run.max_file_size,
-        ..Options::default()
-    };
-    let pool = settings::pool(run.threads)?;
     let mut out = Output::stdout();
+    let mut discovery = Discovery::default();
+    let here = discovery.for_dir(Path::new("."))?;
+    let pool = settings::pool(run.threads.or(here.threads().map(|s| s.value)))?;
+    let unsafe_fixes = fix.is_some_and(|f| f.unsafe_fixes);
 
     if let Some(name) = &run.stdin_filename {
-        return stdin(&plan, name, &options, run, fix, &mut out);
+        let config = discovery.for_dir(name.parent().unwrap_or(Path::new(".")))?;
+        let settings = FileSettings::resolve(rule_args, run, unsafe_fixes, &config, name);
+        let set =
+            settings::load_rules(&[rule_args.rule_dirs.clone(), config.rule_dirs()].concat())?;
+        let plan = Plan::new(&set, &settings.selection(&set)?);
+        return stdin(&plan, name, &options(&settings, fix), run, fix, &mut out);
     }
 
     let (paths, walk_options) = settings::walk(run);
@@ -58,15 +67,61 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
         .collect();
     let mut had_error = !walked.problems.is_empty();
 
-    let progress = progress_bar(walked.files.len(), run.quiet);
-    let reports = pool.install(|| engine::run(&plan, &walked.files, &options, &|| progress.inc(1)));
-    progress.finish_and_clear();
+    // Each file's configuration decides its settings; equal settings share a plan.
+    let mut rule_dirs = rule_args.rule_dirs.clone();
+    let mut groups: BTreeMap<FileSettings, Group> = BTreeMap::new();
+    let total = walked.files.len();
+    for file in walked.files {
+        let config = discovery.for_dir(file.path.parent().unwrap_or(Path::new(".")))?;
+        if config.excludes(&file.path) {
+            continue;
+        }
+        rule_dirs.extend(config.rule_dirs());
+        let settings = FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &file.path);
+        groups
+            .entry(settings.clone())
+            .or_insert_with(|| Group {
+                settings,
+                files: Vec::new(),
+            })
+            .files
+            .push(file);
+    }
+    let set = settings::load_rules(&rule_dirs)?;
+    if groups.is_empty() {
+        // Still validate the command line's selectors against the rules.
+        FileSettings::resolve(rule_args, run, unsafe_fixes, &here, Path::new("."))
+            .selection(&set)?;
+    }
+    let mut plans = Vec::new();
+    for group in groups.values() {
+        plans.push((
+            Plan::new(&set, &group.settings.selection(&set)?),
+            options(&group.settings, fix),
+        ));
+    }
 
-    collect_notes(&plan, &reports, &mut notes, &mut had_error);
+    let progress = progress_bar(total, run.quiet);
+    let mut runs: Vec<(&Plan, Vec<FileReport>)> = Vec::new();
+    for ((plan, options), group) in plans.iter().zip(groups.values()) {
+        let reports =
+            pool.install(|| engine::run(plan, &group.files, options, &|| progress.inc(1)));
+        runs.push((plan, reports));
+    }
+    progress.finish_and_clear();
+    for (plan, reports) in &runs {
+        collect_notes(plan, reports, &mut notes, &mut had_error);
+    }
+    let all_reports: Vec<&FileReport> = runs.iter().flat_map(|(_, reports)| reports).collect();
 
     let mut diff_output = String::new();
     if let Some(flags) = fix {
-        let changed: Vec<&FileReport> = reports.iter().filter(|r| analysis_changed(r)).collect();
+        let mut changed: Vec<&FileReport> = all_reports
+            .iter()
+            .copied()
+            .filter(|r| analysis_changed(r))
+            .collect();
+        changed.sort_by(|a, b| a.path.cmp(&b.path));
         if flags.diff {
             for report in &changed {
                 if let FileStatus::Analyzed(a) = &report.status {
@@ -79,8 +134,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             }
         } else {
             if !flags.allow_dirty {
-                let files: Vec<&std::path::Path> =
-                    changed.iter().map(|r| r.path.as_path()).collect();
+                let files: Vec<&Path> = changed.iter().map(|r| r.path.as_path()).collect();
                 let dirty = git::dirty(&files);
                 if !dirty.is_empty() {
                     let list: Vec<String> =
@@ -107,8 +161,20 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             }
         }
     }
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let entries = report::entries(&plan, &reports);
+    let mut entries: Vec<Entry> = runs
+        .iter()
+        .flat_map(|(plan, reports)| report::entries(plan, reports))
+        .collect();
+    entries.sort_by(|a, b| {
+        (a.path, a.finding.range.start, &a.rule.id).cmp(&(
+            b.path,
+            b.finding.range.start,
+            &b.rule.id,
+        ))
+    });
+    let reports: Vec<&FileReport> = all_reports;
     if let Some(path) = &run.write_baseline {
         let base = path
             .parent()
@@ -125,7 +191,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
         return Ok(exit_code(had_error, false, true));
     }
     let entries = filter_entries(entries, run)?;
-    let summary = Summary::of(&reports, &entries);
+    let summary = Summary::of(reports.iter().copied(), &entries);
     let diffing = fix.is_some_and(|f| f.diff);
     if diffing && run.format != Format::Json && run.format != Format::Sarif {
         out.text(&diff_output)?;
@@ -218,6 +284,17 @@ fn print_report(
         }
     }
     Ok(())
+}
+
+/// The engine options for a group of files.
+fn options(settings: &FileSettings, fix: Option<FixFlags>) -> Options {
+    Options {
+        fix: fix.map(|_| FixMode {
+            unsafe_fixes: settings.unsafe_fixes,
+        }),
+        max_file_size: settings.max_file_size,
+        ..Options::default()
+    }
 }
 
 fn analysis_changed(report: &FileReport) -> bool {

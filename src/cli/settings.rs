@@ -1,47 +1,118 @@
-//! From the command line as typed to validated settings: rules loaded, selectors and targets
-//! parsed. Every mistake found here is a usage or rule error (exit 2) before any file is read.
+//! From the command line and configuration files to validated settings: rules loaded, and per
+//! file the selection it is checked with. Every mistake found here is a usage, configuration or
+//! rule error (exit 2) before any source file is read.
+//!
+//! Precedence, per setting: the command line, then the closest configuration file that sets it,
+//! then the default. `per-file-ignores` of every layer add to the ignored rules.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 
 use super::args::{RuleArgs, RunArgs};
 use super::diagnostics::RuleErrors;
+use upshift::config::Layered;
 use upshift::engine::walk::WalkOptions;
 use upshift::rules::{RuleSet, Selection, Selector, Target};
 
-/// Loads the rules `args` name and builds the selection.
-pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
-    let set = RuleSet::load(&args.rule_dirs).map_err(RuleErrors)?;
-    let selection = selection(args)?;
-    for selector in selection.select.iter().chain(&selection.ignore) {
-        if !set.rules.iter().any(|rule| selector.matches(rule)) {
-            return Err(anyhow!(
-                "`{}` matches no rule (see `upshift rules`)",
-                selector.as_str()
-            ));
-        }
-    }
-    Ok((set, selection))
+/// The default `--max-file-size`.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// What decides how one file is checked; files with equal settings share one rule plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileSettings {
+    pub targets: Vec<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub unsafe_fixes: bool,
+    pub max_file_size: u64,
 }
 
-fn selection(args: &RuleArgs) -> Result<Selection> {
-    let parse = |texts: &[String]| -> Result<Vec<Selector>> {
-        texts
+impl FileSettings {
+    /// The settings for `path`, whose folder's configuration is `config`.
+    pub fn resolve(
+        rules: &RuleArgs,
+        run: &RunArgs,
+        unsafe_fixes: bool,
+        config: &Layered,
+        path: &Path,
+    ) -> FileSettings {
+        let pick = |cli: &[String], file: Option<upshift::config::Setting<Vec<String>>>| {
+            if cli.is_empty() {
+                file.map(|s| s.value).unwrap_or_default()
+            } else {
+                cli.to_vec()
+            }
+        };
+        let mut ignore = pick(&rules.ignore, config.ignore());
+        ignore.extend(config.ignored_for(path));
+        ignore.sort();
+        ignore.dedup();
+        FileSettings {
+            targets: pick(&rules.targets, config.target()),
+            select: pick(&rules.select, config.select()),
+            ignore,
+            unsafe_fixes: unsafe_fixes || config.unsafe_fixes().is_some_and(|s| s.value),
+            max_file_size: run
+                .max_file_size
+                .or(config.max_file_size().map(|s| s.value))
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        }
+    }
+
+    /// The rule selection these settings make, checked against the loaded rules.
+    pub fn selection(&self, set: &RuleSet) -> Result<Selection> {
+        let parse = |texts: &[String]| -> Result<Vec<Selector>> {
+            texts
+                .iter()
+                .map(|t| {
+                    let selector = Selector::parse(t.trim()).map_err(|e| anyhow!(e))?;
+                    if !set.rules.iter().any(|rule| selector.matches(rule)) {
+                        return Err(anyhow!(
+                            "`{}` matches no rule (see `upshift rules`)",
+                            selector.as_str()
+                        ));
+                    }
+                    Ok(selector)
+                })
+                .collect()
+        };
+        let targets = self
+            .targets
             .iter()
-            .map(|t| Selector::parse(t.trim()).map_err(|e| anyhow!(e)))
-            .collect()
+            .map(|t| t.parse::<Target>().map_err(|e| anyhow!("target: {e}")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Selection {
+            select: parse(&self.select)?,
+            ignore: parse(&self.ignore)?,
+            targets,
+        })
+    }
+}
+
+/// Loads the built-in rules and those in `dirs` (command line first, then configuration).
+pub fn load_rules(dirs: &[PathBuf]) -> Result<RuleSet> {
+    let mut unique: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        if !unique.contains(dir) {
+            unique.push(dir.clone());
+        }
+    }
+    Ok(RuleSet::load(&unique).map_err(RuleErrors)?)
+}
+
+/// Loads the rules `args` name and builds their selection, for commands without files.
+pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
+    let set = load_rules(&args.rule_dirs)?;
+    let settings = FileSettings {
+        targets: args.targets.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        unsafe_fixes: false,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
     };
-    let targets = args
-        .targets
-        .iter()
-        .map(|t| t.parse::<Target>().map_err(|e| anyhow!("--target: {e}")))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Selection {
-        select: parse(&args.select)?,
-        ignore: parse(&args.ignore)?,
-        targets,
-    })
+    let selection = settings.selection(&set)?;
+    Ok((set, selection))
 }
 
 /// The paths to walk (`.` when none is given) and how.

@@ -87,9 +87,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(files: &[FileReport], entries: &[Entry]) -> Summary {
+    pub fn of<'r>(files: impl IntoIterator<Item = &'r FileReport>, entries: &[Entry]) -> Summary {
         let mut summary = Summary {
-            files: files.len(),
             findings: entries.len(),
             ..Summary::default()
         };
@@ -101,6 +100,7 @@ impl Summary {
             }
         }
         for file in files {
+            summary.files += 1;
             match &file.status {
                 FileStatus::Skipped(_) => summary.skipped += 1,
                 FileStatus::Analyzed(analysis) => {
