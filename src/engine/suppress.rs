@@ -1,5 +1,6 @@
 //! Inline suppression comments: `# upshift: ignore[rule-id, other-rule] reason` (or `//` in
-//! Java) on the finding's line or the line above silences those rules there.
+//! Java) after code on the finding's line, or on a line of its own just above it, silences
+//! those rules there.
 //!
 //! A bare `# upshift: ignore` silences every rule on that line but is reported, since it hides
 //! more than intended; a suppression that silenced nothing is reported as unused, so stale ones
@@ -23,6 +24,9 @@ pub struct Suppression {
     pub rules: Vec<String>,
     /// Text after the bracket, if any: why the finding is accepted.
     pub reason: Option<String>,
+    /// Whether the comment has a line of its own: it then covers the next line too, while a
+    /// comment after code covers only its own line.
+    pub standalone: bool,
 }
 
 /// What suppression did in one file.
@@ -78,6 +82,7 @@ pub fn find(text: &str, comment: &str) -> Vec<Suppression> {
         out.push(Suppression {
             line: index + 1,
             offset: start + at,
+            standalone: before[..comment_at].trim().is_empty(),
             rules,
             reason: (!reason.is_empty()).then(|| reason.to_string()),
         });
@@ -109,7 +114,7 @@ pub fn apply(
         let rule = rules[finding.rule].rule;
         let line = finding.start.line;
         let covering = suppressions.iter().position(|s| {
-            (s.line == line || s.line + 1 == line)
+            (s.line == line || (s.standalone && s.line + 1 == line))
                 && (s.rules.is_empty()
                     || s.rules
                         .iter()
