@@ -7,7 +7,7 @@ use upshift::rules::RuleSet;
 
 #[test]
 fn every_built_in_rule_passes_its_fixtures() {
-    let set = RuleSet::load(&[]).unwrap_or_else(|errors| {
+    let set = RuleSet::load_from(true, &[]).unwrap_or_else(|errors| {
         panic!(
             "built-in rules must load: {}",
             errors
@@ -31,7 +31,7 @@ fn every_built_in_rule_passes_its_fixtures() {
 
 #[test]
 fn every_fixture_folder_belongs_to_a_rule() {
-    let set = RuleSet::load(&[]).expect("built-in rules load");
+    let set = RuleSet::load_from(true, &[]).expect("built-in rules load");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for pack in std::fs::read_dir(&root)
         .unwrap()
@@ -46,5 +46,23 @@ fn every_fixture_folder_belongs_to_a_rule() {
             let id = format!("{pack_name}/{}", rule.file_name().to_string_lossy());
             assert!(set.get(&id).is_some(), "fixtures/{id} has no rule {id}");
         }
+    }
+}
+
+#[test]
+fn the_query_reader_counts_every_built_in_pattern_like_tree_sitter() {
+    // At run time built-in queries are compiled per language, and each pattern's prefilter
+    // literals come from the light reader; a miscount would silently turn the prefilter off.
+    let set = RuleSet::load_from(true, &[]).expect("built-in rules load");
+    for rule in &set.rules {
+        let language = upshift::language::get(rule.language);
+        let query = tree_sitter::Query::new(&language.grammar, &rule.query_source).unwrap();
+        let read = upshift::rules::query_shape::read(&rule.query_source);
+        assert_eq!(
+            read.len(),
+            query.pattern_count(),
+            "{}: the reader miscounts patterns",
+            rule.id
+        );
     }
 }

@@ -13,7 +13,7 @@ use aho_corasick::AhoCorasick;
 use tree_sitter::Query;
 
 use crate::language::{self, Language, LanguageId};
-use crate::rules::{Rule, RuleSet, Selection, Severity};
+use crate::rules::{Condition, FixStep, Rule, RuleSet, Selection, Severity};
 
 /// A rule as this run uses it.
 #[derive(Debug)]
@@ -85,9 +85,8 @@ impl<'a> Plan<'a> {
 impl LanguagePlan {
     fn compile(language: &'static Language, rules: &[ActiveRule]) -> LanguagePlan {
         let mut source = String::new();
-        let mut pattern_rule = Vec::new();
-        let mut literal_ids: HashMap<&str, usize> = HashMap::new();
-        let mut pattern_literals = Vec::new();
+        // (offset of the rule's text in `source`, rule index), in order.
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         let mut needs_imports = false;
         for (index, active) in rules.iter().enumerate() {
             let rule = active.rule;
@@ -97,38 +96,51 @@ impl LanguagePlan {
             needs_imports |= rule.conditions.iter().any(|c| {
                 matches!(
                     c,
-                    crate::rules::Condition::ImportedFrom { .. }
-                        | crate::rules::Condition::NotImported { .. }
+                    Condition::ImportedFrom { .. } | Condition::NotImported { .. }
                 )
             }) || rule.fix.iter().any(|s| {
                 matches!(
                     s,
-                    crate::rules::FixStep::AddImport(_)
-                        | crate::rules::FixStep::RemoveImport(_)
-                        | crate::rules::FixStep::MoveImport(..)
+                    FixStep::AddImport(_) | FixStep::RemoveImport(_) | FixStep::MoveImport(..)
                 )
             });
+            starts.push((source.len(), index));
             source.push_str(&rule.query_source);
             source.push('\n');
-            for shape in &rule.patterns {
-                pattern_rule.push(index);
-                pattern_literals.push(shape.required_literals.as_ref().map(|set| {
-                    set.iter()
-                        .map(|lit| {
-                            let next = literal_ids.len();
-                            *literal_ids.entry(lit.as_str()).or_insert(next)
-                        })
-                        .collect()
-                }));
-            }
         }
-        let query = Query::new(&language.grammar, &source)
-            .unwrap_or_else(|err| panic!("rules that compile alone must compile together: {err}"));
-        assert_eq!(
-            query.pattern_count(),
-            pattern_rule.len(),
-            "every rule's patterns are counted"
-        );
+        let query = Query::new(&language.grammar, &source).unwrap_or_else(|err| {
+            panic!("built-in rules compile (the test suite checks them): {err}")
+        });
+        // Map each pattern back to its rule by where its text starts.
+        let pattern_rule: Vec<usize> = (0..query.pattern_count())
+            .map(|pattern| {
+                let at = query.start_byte_for_pattern(pattern);
+                let slot = starts.partition_point(|(start, _)| *start <= at) - 1;
+                starts[slot].1
+            })
+            .collect();
+        let mut literal_ids: HashMap<&str, usize> = HashMap::new();
+        let mut pattern_literals = Vec::with_capacity(pattern_rule.len());
+        let mut nth = 0;
+        for (pattern, &rule_index) in pattern_rule.iter().enumerate() {
+            nth = if pattern > 0 && pattern_rule[pattern - 1] == rule_index {
+                nth + 1
+            } else {
+                0
+            };
+            let rule = rules[rule_index].rule;
+            let count = pattern_rule.iter().filter(|&&r| r == rule_index).count();
+            // The light reader must agree with tree-sitter on the count, or nothing is skipped.
+            let shape = (rule.patterns.len() == count).then(|| &rule.patterns[nth]);
+            pattern_literals.push(shape.and_then(|s| s.required_literals.as_ref()).map(|set| {
+                set.iter()
+                    .map(|lit| {
+                        let next = literal_ids.len();
+                        *literal_ids.entry(lit.as_str()).or_insert(next)
+                    })
+                    .collect()
+            }));
+        }
         let mut literals: Vec<(&str, usize)> = literal_ids.into_iter().collect();
         literals.sort_by_key(|(_, id)| *id);
         let literal_count = literals.len();

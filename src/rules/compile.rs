@@ -278,13 +278,16 @@ impl Compiler<'_> {
     }
 }
 
-/// Compiles `doc`, read from `path` (whose contents are `text`), in pack `pack`.
+/// Compiles `doc`, read from `path` (whose contents are `text`), in pack `pack`. With
+/// `check_query` false the query is only read, not compiled: for built-in rules, which the test
+/// suite compiles, so that start-up does not pay for languages the run never sees.
 pub fn compile(
     doc: RuleDoc,
     path: &Path,
     text: &str,
     pack: &str,
     pack_framework: Option<&str>,
+    check_query: bool,
 ) -> Result<Rule, Vec<RuleError>> {
     let mut c = Compiler {
         path,
@@ -317,8 +320,14 @@ pub fn compile(
         return Err(c.errors);
     };
 
-    let query = match Query::new(&lang.grammar, &doc.query.value) {
-        Ok(query) => Some(query),
+    // A trusted (built-in, tested) rule's query is compiled later, with its language's others.
+    let compiled = if check_query {
+        Some(Query::new(&lang.grammar, &doc.query.value))
+    } else {
+        None
+    };
+    let query = match compiled.transpose() {
+        Ok(query) => query,
         Err(err) => {
             let (line, column) = c.query_start(&doc.query);
             let first_line = err.message.lines().next().unwrap_or("");
@@ -335,6 +344,9 @@ pub fn compile(
             None
         }
     };
+    if !check_query {
+        c.captures = Some(query_shape::capture_names(&doc.query.value));
+    }
     if let Some(query) = &query {
         c.captures = Some(
             query
@@ -443,9 +455,10 @@ pub fn compile(
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let query = query.expect("no errors means the query compiled");
     let mut patterns = query_shape::read(&doc.query.value);
-    if patterns.len() != query.pattern_count() {
+    if let Some(query) = &query
+        && patterns.len() != query.pattern_count()
+    {
         // The light reader disagrees with tree-sitter about this query: prefilter nothing.
         patterns = vec![PatternShape::default(); query.pattern_count()];
     }

@@ -35,18 +35,30 @@ pub struct RuleSet {
 struct RuleFile {
     /// The path shown in messages.
     path: PathBuf,
+    /// Shipped in the binary (and tested), rather than read from a user's directory.
+    built_in: bool,
     pack: String,
     text: String,
 }
 
 impl RuleSet {
-    /// Loads the built-in rules and the rules under each of `dirs`.
+    /// Loads the built-in rules and the rules under each of `dirs`. Every rule from `dirs` is
+    /// fully validated; built-in queries are compiled when their language is first needed.
     pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
-        Self::load_from(true, dirs)
+        Self::load_with(true, false, dirs)
     }
 
-    /// Loads the rules under each of `dirs`, after the built-in ones when `built_in`.
+    /// Loads the rules under each of `dirs`, after the built-in ones when `built_in`; every
+    /// query is compiled now.
     pub fn load_from(built_in: bool, dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
+        Self::load_with(built_in, true, dirs)
+    }
+
+    fn load_with(
+        built_in: bool,
+        check_built_in: bool,
+        dirs: &[PathBuf],
+    ) -> Result<RuleSet, Vec<RuleError>> {
         let mut files = if built_in {
             built_in_files()
         } else {
@@ -93,6 +105,7 @@ impl RuleSet {
                 &file.text,
                 &file.pack,
                 framework.as_deref(),
+                check_built_in || !file.built_in,
             ) {
                 Ok(rule) => {
                     if let Some(first) = set.rules.iter().find(|r| r.id == rule.id) {
@@ -144,6 +157,7 @@ fn built_in_files() -> Vec<RuleFile> {
         for file in dir.files() {
             if is_yaml(file.path()) {
                 out.push(RuleFile {
+                    built_in: true,
                     path: Path::new("rules").join(file.path()),
                     pack: pack_of(file.path()),
                     text: file.contents_utf8().unwrap_or_default().to_string(),
@@ -177,6 +191,7 @@ fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
         let text = std::fs::read_to_string(path)
             .map_err(|err| RuleError::file(path, format!("cannot read: {err}")))?;
         out.push(RuleFile {
+            built_in: false,
             path: path.to_path_buf(),
             pack: pack_of(path),
             text,

@@ -242,6 +242,19 @@ fn shape(pattern: Pattern) -> PatternShape {
     }
 }
 
+/// Every capture name the query text defines, in order of first appearance.
+pub fn capture_names(source: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for token in tokenize(source) {
+        if let Token::Capture(name) = token
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// The more selective of two literal sets: the one whose shortest literal is longer.
 pub fn choose(current: Option<Vec<String>>, candidate: Vec<String>) -> Vec<String> {
     let shortest = |set: &[String]| set.iter().map(String::len).min().unwrap_or(0);
