@@ -320,3 +320,20 @@ fn github_format_prints_workflow_annotations() {
         .code(1)
         .stdout(contains("::warning file=urls.py,line=3,col=16,endLine=3,endColumn=33,title=upshift django/url-to-re-path::"));
 }
+
+#[test]
+fn a_suppression_in_a_file_no_rule_matches_is_reported_unused() {
+    let project = Project::new();
+    project.file(
+        "clean.py",
+        "x = 1  # upshift: ignore[django/url-to-re-path]\n",
+    );
+    project
+        .upshift()
+        .args(["check"])
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "clean.py:1: unused suppression: nothing here matches django/url-to-re-path",
+        ));
+}

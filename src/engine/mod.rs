@@ -119,12 +119,14 @@ pub enum FileAnalysis {
 impl Analyzer<'_> {
     /// Prefilters, parses and matches `text`; `None` when `deadline` passed.
     pub fn analyze(&self, text: &str, deadline: Instant) -> Option<FileAnalysis> {
-        let Some(active) = self
+        let active = self
             .plan
-            .active_patterns(self.rules, self.path, text, self.prefilter)
-        else {
+            .active_patterns(self.rules, self.path, text, self.prefilter);
+        // A file no rule can match is not parsed, unless it has suppression comments, which are
+        // then all unused and worth reporting.
+        if active.is_none() && !text.contains(suppress::MARKER) {
             return Some(FileAnalysis::NothingToMatch);
-        };
+        }
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
         let imports = self
             .plan
@@ -136,7 +138,10 @@ impl Analyzer<'_> {
             newline: self.newline,
             imports,
         };
-        let mut findings = matcher::find(self.plan, self.rules, &active, &file, deadline)?;
+        let mut findings = match &active {
+            Some(active) => matcher::find(self.plan, self.rules, active, &file, deadline)?,
+            None => Vec::new(),
+        };
         // A suppression counts only where its marker sits in a comment node, not in a string.
         let root = tree.root_node();
         let suppressions: Vec<suppress::Suppression> = suppress::find(text, &self.language.comment)

@@ -11,7 +11,8 @@ use globset::Glob;
 use super::matcher::Finding;
 use super::plan::ActiveRule;
 
-const MARKER: &str = "upshift:";
+/// The text every suppression comment contains.
+pub const MARKER: &str = "upshift:";
 
 /// One suppression comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
