@@ -18,7 +18,7 @@ use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
 use upshift::engine::walk::{WalkedFile, walk};
-use upshift::engine::write::write_atomic;
+use upshift::engine::write::{create_new, write_atomic};
 use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
 use upshift::language;
 use upshift::report::baseline::Baseline;
@@ -122,23 +122,22 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             .filter(|r| analysis_changed(r))
             .collect();
         changed.sort_by(|a, b| a.path.cmp(&b.path));
+        let creates = files_to_create(&all_reports);
         if flags.diff {
             for report in &changed {
                 if let FileStatus::Analyzed(a) = &report.status {
-                    diff_output.push_str(&report::diff::unified(
-                        &report.path,
-                        &a.source.text,
-                        &a.text,
-                    ));
+                    diff_output.push_str(&report::diff::unified(&report.path, &a.source.text, &a.text));
                 }
+            }
+            for (path, text) in &creates {
+                diff_output.push_str(&report::diff::created(path, text));
             }
         } else {
             if !flags.allow_dirty {
                 let files: Vec<&Path> = changed.iter().map(|r| r.path.as_path()).collect();
                 let dirty = git::dirty(&files);
                 if !dirty.is_empty() {
-                    let list: Vec<String> =
-                        dirty.iter().map(|p| format!("  {}", p.display())).collect();
+                    let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
                     bail!(
                         "these files have uncommitted changes, and fixing them would mix upshift's edits with yours:\n{}\ncommit or stash them, or pass --allow-dirty; nothing was written",
                         list.join("\n")
@@ -146,17 +145,20 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                 }
             }
             for report in &changed {
-                let FileStatus::Analyzed(a) = &report.status else {
-                    continue;
-                };
-                if let Err(err) =
-                    write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text))
-                {
-                    notes.push(Note {
-                        path: report.path.display().to_string(),
-                        message: err.to_string(),
-                    });
+                let FileStatus::Analyzed(a) = &report.status else { continue };
+                if let Err(err) = write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text)) {
+                    notes.push(Note { path: report.path.display().to_string(), message: err.to_string() });
                     had_error = true;
+                }
+            }
+            for (path, text) in &creates {
+                match create_new(path, text.as_bytes()) {
+                    Ok(true) => eprintln!("created {}", path.display()),
+                    Ok(false) => {}
+                    Err(err) => {
+                        notes.push(Note { path: path.display().to_string(), message: err.to_string() });
+                        had_error = true;
+                    }
                 }
             }
         }
@@ -284,6 +286,25 @@ fn print_report(
         }
     }
     Ok(())
+}
+
+/// The files that fixes ask to create, once each, that do not exist yet and whose text parses.
+fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)> {
+    let mut out: Vec<(std::path::PathBuf, String)> = Vec::new();
+    for report in reports {
+        let FileStatus::Analyzed(a) = &report.status else { continue };
+        for (path, text) in &a.creates {
+            let parses = language::for_path(path).is_some_and(|lang| {
+                engine::parse::parse(lang, text, std::time::Duration::from_secs(5))
+                    .is_some_and(|tree| engine::parse::syntax_errors(&tree) == 0)
+            });
+            if parses && !path.exists() && !out.iter().any(|(p, _)| p == path) {
+                out.push((path.clone(), text.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The engine options for a group of files.

@@ -69,6 +69,8 @@ pub struct Fix {
     /// Sorted by position, non-overlapping.
     pub edits: Vec<Edit>,
     pub imports: Vec<ImportChange>,
+    /// Files to create when missing: (path relative to the project, contents).
+    pub creates: Vec<(String, String)>,
     pub safety: Safety,
 }
 
@@ -178,6 +180,7 @@ mod tests {
         Fix {
             edits,
             imports: vec![],
+            creates: vec![],
             safety: Safety::Safe,
         }
     }

@@ -45,6 +45,8 @@ pub struct FixOutcome {
     pub findings: Vec<Finding>,
     /// Bare and unused suppressions in the final text.
     pub suppressions: SuppressionNotes,
+    /// Files the applied fixes create when missing: (path relative to the project, contents).
+    pub creates: Vec<(String, String)>,
 }
 
 fn hash(text: &str) -> u64 {
@@ -73,6 +75,7 @@ pub fn fix(
             problems: vec![],
             findings: vec![],
             suppressions: SuppressionNotes::default(),
+            creates: Vec::new(),
         });
     };
     let mut suppressions = suppressions;
@@ -85,6 +88,7 @@ pub fn fix(
     // Every text produced so far, with the pass that produced it, to detect cycles.
     let mut seen: HashMap<u64, usize> = HashMap::from([(hash(&text), 0)]);
     let mut rules_by_pass: Vec<Vec<usize>> = Vec::new();
+    let mut creates: Vec<(String, String)> = Vec::new();
 
     for _pass in 0..MAX_PASSES {
         let candidates: Vec<&Finding> = findings
@@ -98,6 +102,7 @@ pub fn fix(
                 problems,
                 findings,
                 suppressions,
+                creates,
             });
         }
         let mut ordered = candidates.clone();
@@ -169,6 +174,11 @@ pub fn fix(
         }
         for f in &picked_findings {
             *applied.entry(f.rule).or_default() += 1;
+            for create in &f.fix.as_ref().unwrap().creates {
+                if !creates.contains(create) {
+                    creates.push(create.clone());
+                }
+            }
         }
         rules_by_pass.push(pass_rules);
         seen.insert(key, rules_by_pass.len());
@@ -202,6 +212,7 @@ pub fn fix(
         problems,
         findings,
         suppressions,
+        creates,
     })
 }
 
@@ -226,6 +237,7 @@ fn unchanged(
         problems: vec![problem],
         findings,
         suppressions,
+        creates: Vec::new(),
     }
 }
 

@@ -235,6 +235,7 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
     let map = |key: &str| rule.map.get(key).map(String::as_str);
     let mut edits = Vec::new();
     let mut imports = Vec::new();
+    let mut creates = Vec::new();
     for step in &rule.fix {
         match step {
             FixStep::Replace { capture, with } => {
@@ -328,6 +329,9 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
             FixStep::RemoveImport(name) => {
                 imports.push(ImportChange::Remove(name.render(lookup, &map)?))
             }
+            FixStep::CreateFile { path, text } => {
+                creates.push((path.clone(), text.render(lookup, &map)?));
+            }
             FixStep::MoveImport(from, to) => {
                 imports.push(ImportChange::Drop(from.render(lookup, &map)?));
                 imports.push(ImportChange::Add(to.render(lookup, &map)?));
@@ -338,6 +342,7 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
     Some(Fix {
         edits,
         imports,
+        creates,
         safety: rule.safety,
     })
 }

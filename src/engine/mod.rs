@@ -86,6 +86,8 @@ pub struct Analysis {
     pub problems: Vec<FixProblem>,
     /// Bare and unused suppression comments in the final text.
     pub suppressions: suppress::SuppressionNotes,
+    /// Files the fixes create if they do not exist yet: (path, contents).
+    pub creates: Vec<(PathBuf, String)>,
 }
 
 impl Analysis {
@@ -165,6 +167,22 @@ impl Analyzer<'_> {
     }
 }
 
+/// Where a fix's `create_file` path lands for the file at `path`: the path's first folder must
+/// be one the file is in (`app/models/application_record.rb` for `/repo/app/models/user.rb`
+/// is `/repo/app/models/application_record.rb`); `None` when it is not.
+pub fn create_path(path: &Path, relative: &str) -> Option<PathBuf> {
+    let relative = Path::new(relative);
+    let first = relative.components().next()?;
+    let mut dir = path.parent();
+    while let Some(candidate) = dir {
+        if candidate.file_name() == Some(first.as_os_str()) {
+            return Some(candidate.parent().unwrap_or(Path::new("")).join(relative));
+        }
+        dir = candidate.parent();
+    }
+    None
+}
+
 /// Processes `files` in parallel on the current rayon pool; results are in `files` order.
 /// Files of a language no selected rule covers are left out. `progress` is called per file.
 pub fn run(
@@ -224,6 +242,11 @@ pub fn process_source(
                 applied: outcome.applied,
                 problems: outcome.problems,
                 suppressions: outcome.suppressions,
+                creates: outcome
+                    .creates
+                    .into_iter()
+                    .filter_map(|(relative, text)| Some((create_path(&path, &relative)?, text)))
+                    .collect(),
                 source,
             },
             None => return skipped(SkipReason::TimedOut),
@@ -244,6 +267,7 @@ pub fn process_source(
                     applied: BTreeMap::new(),
                     problems: Vec::new(),
                     suppressions,
+                    creates: Vec::new(),
                     source,
                 }
             }

@@ -14,6 +14,16 @@ pub fn unified(path: &Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// The diff that creates `path` with `text`.
+pub fn created(path: &Path, text: &str) -> String {
+    let path = path.display().to_string();
+    TextDiff::from_lines("", text)
+        .unified_diff()
+        .context_radius(3)
+        .header("/dev/null", &format!("b/{path}"))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,6 +134,8 @@ pub enum FixStep {
     RemoveImport(Template),
     /// Import the name from another module instead (`from`, `to`), whether used or not.
     MoveImport(Template, Template),
+    /// Create a file with this text, unless it exists.
+    CreateFile { path: String, text: Template },
 }
 
 /// The state of compiling one rule file: where its values sit, and the errors found so far.
@@ -640,10 +642,11 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         &doc.add_import,
         &doc.remove_import,
         &doc.move_import,
+        &doc.create_file,
     ];
     let set: Vec<&Spanned<String>> = actions.iter().filter_map(|a| a.as_ref()).collect();
     if set.len() != 1 {
-        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`";
+        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`, `create_file`";
         match set
             .first()
             .copied()
@@ -659,7 +662,7 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
     // Keys that only some actions take.
     let allowed: &[&str] = if doc.replace.is_some() {
         &["with", "pattern"]
-    } else if doc.insert_before.is_some() || doc.insert_after.is_some() {
+    } else if doc.insert_before.is_some() || doc.insert_after.is_some() || doc.create_file.is_some() {
         &["text"]
     } else if doc.move_import.is_some() {
         &["to"]
@@ -712,6 +715,18 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         } else {
             FixStep::InsertAfter { capture, text }
         });
+    }
+    if let Some(path) = &doc.create_file {
+        let Some(text) = &doc.text else {
+            c.error(target, "`create_file` needs `text:` (the file's contents)");
+            return None;
+        };
+        let relative = Path::new(&path.value);
+        if relative.is_absolute() || relative.components().any(|p| !matches!(p, std::path::Component::Normal(_))) || relative.components().count() < 2 {
+            c.error(path, "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`");
+            return None;
+        }
+        return Some(FixStep::CreateFile { path: path.value.clone(), text: c.template(text, "text")? });
     }
     if doc.move_import.is_some() {
         let Some(to) = &doc.to else {

@@ -135,6 +135,9 @@ pub struct FixStepDoc {
     pub add_import: Option<Spanned<String>>,
     #[serde(default)]
     pub remove_import: Option<Spanned<String>>,
+    /// Create this file (relative to the project: see `docs/rules.md`) with `text:` if missing.
+    #[serde(default)]
+    pub create_file: Option<Spanned<String>>,
     /// Move an import to another module, used or not: `move_import: a.b.c`, `to: x.y.c`.
     #[serde(default)]
     pub move_import: Option<Spanned<String>>,
