@@ -8,6 +8,7 @@
 //! ([`engine::write`]) and reported ([`report`]).
 
 pub mod config;
+pub mod detect;
 pub mod engine;
 pub mod fixtures;
 pub mod language;

@@ -337,3 +337,37 @@ fn a_suppression_in_a_file_no_rule_matches_is_reported_unused() {
             "clean.py:1: unused suppression: nothing here matches django/url-to-re-path",
         ));
 }
+
+#[test]
+fn without_a_target_a_project_is_checked_against_the_version_it_is_on() {
+    let project = Project::new();
+    project.file(
+        "store/Gemfile.lock",
+        "GEM\n  remote: https://rubygems.org/\n  specs:\n    rails (5.0.7)\n",
+    );
+    project.file("store/app/controllers/a_controller.rb", "class AController < ApplicationController\n  before_filter :x\n  def show\n    render plain: d.to_s(:db)\n  end\nend\n");
+    // Rails 5.0: `before_filter` is deprecated there; `to_fs` does not exist yet.
+    project
+        .upshift()
+        .args(["check", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("warning[rails/before-filter]"))
+        .stdout(contains("to-s-format").not());
+    // A target for the framework overrides the detected version.
+    project
+        .upshift()
+        .args(["check", "--format", "concise", "--target", "rails@7.1"])
+        .assert()
+        .code(1)
+        .stdout(contains("error[rails/to-s-format]"));
+    project
+        .upshift()
+        .args(["config", "store"])
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "# detected rails@5.0.7 (used where no target names rails):",
+        ))
+        .stdout(contains("Gemfile.lock:4"));
+}

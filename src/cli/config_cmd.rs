@@ -91,6 +91,15 @@ pub fn show(args: &ConfigArgs) -> Result<ExitCode> {
             lines.push(format!("# {} is excluded", path.display()));
         }
     }
+    for found in upshift::detect::Detector::default().for_dir(dir) {
+        lines.push(format!(
+            "# detected {} (used where no target names {}): {}:{}",
+            found.target,
+            found.target.framework,
+            found.path.display(),
+            found.line
+        ));
+    }
     for l in lines {
         out.line(&l)?;
     }

@@ -14,6 +14,7 @@ use super::output::Output;
 use super::settings::FileSettings;
 use super::{diagnostics, git, settings};
 use upshift::config::Discovery;
+use upshift::detect::Detector;
 use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
@@ -42,13 +43,16 @@ struct Group {
 pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Result<ExitCode> {
     let mut out = Output::stdout();
     let mut discovery = Discovery::default();
+    let mut detector = Detector::default();
     let here = discovery.for_dir(Path::new("."))?;
     let pool = settings::pool(run.threads.or(here.threads().map(|s| s.value)))?;
     let unsafe_fixes = fix.is_some_and(|f| f.unsafe_fixes);
 
     if let Some(name) = &run.stdin_filename {
         let config = discovery.for_dir(name.parent().unwrap_or(Path::new(".")))?;
-        let settings = FileSettings::resolve(rule_args, run, unsafe_fixes, &config, name);
+        let detected = detector.for_dir(name.parent().unwrap_or(Path::new(".")));
+        let settings =
+            FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &detected, name);
         let set =
             settings::load_rules(&[rule_args.rule_dirs.clone(), config.rule_dirs()].concat())?;
         let plan = Plan::new(&set, &settings.selection(&set)?);
@@ -77,7 +81,9 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             continue;
         }
         rule_dirs.extend(config.rule_dirs());
-        let settings = FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &file.path);
+        let detected = detector.for_dir(file.path.parent().unwrap_or(Path::new(".")));
+        let settings =
+            FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &detected, &file.path);
         groups
             .entry(settings.clone())
             .or_insert_with(|| Group {
@@ -90,7 +96,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let set = settings::load_rules(&rule_dirs)?;
     if groups.is_empty() {
         // Still validate the command line's selectors against the rules.
-        FileSettings::resolve(rule_args, run, unsafe_fixes, &here, Path::new("."))
+        FileSettings::resolve(rule_args, run, unsafe_fixes, &here, &[], Path::new("."))
             .selection(&set)?;
     }
     let mut plans = Vec::new();
@@ -126,7 +132,11 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
         if flags.diff {
             for report in &changed {
                 if let FileStatus::Analyzed(a) = &report.status {
-                    diff_output.push_str(&report::diff::unified(&report.path, &a.source.text, &a.text));
+                    diff_output.push_str(&report::diff::unified(
+                        &report.path,
+                        &a.source.text,
+                        &a.text,
+                    ));
                 }
             }
             for (path, text) in &creates {
@@ -137,7 +147,8 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                 let files: Vec<&Path> = changed.iter().map(|r| r.path.as_path()).collect();
                 let dirty = git::dirty(&files);
                 if !dirty.is_empty() {
-                    let list: Vec<String> = dirty.iter().map(|p| format!("  {}", p.display())).collect();
+                    let list: Vec<String> =
+                        dirty.iter().map(|p| format!("  {}", p.display())).collect();
                     bail!(
                         "these files have uncommitted changes, and fixing them would mix upshift's edits with yours:\n{}\ncommit or stash them, or pass --allow-dirty; nothing was written",
                         list.join("\n")
@@ -145,9 +156,16 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                 }
             }
             for report in &changed {
-                let FileStatus::Analyzed(a) = &report.status else { continue };
-                if let Err(err) = write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text)) {
-                    notes.push(Note { path: report.path.display().to_string(), message: err.to_string() });
+                let FileStatus::Analyzed(a) = &report.status else {
+                    continue;
+                };
+                if let Err(err) =
+                    write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text))
+                {
+                    notes.push(Note {
+                        path: report.path.display().to_string(),
+                        message: err.to_string(),
+                    });
                     had_error = true;
                 }
             }
@@ -156,7 +174,10 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                     Ok(true) => eprintln!("created {}", path.display()),
                     Ok(false) => {}
                     Err(err) => {
-                        notes.push(Note { path: path.display().to_string(), message: err.to_string() });
+                        notes.push(Note {
+                            path: path.display().to_string(),
+                            message: err.to_string(),
+                        });
                         had_error = true;
                     }
                 }
@@ -292,7 +313,9 @@ fn print_report(
 fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)> {
     let mut out: Vec<(std::path::PathBuf, String)> = Vec::new();
     for report in reports {
-        let FileStatus::Analyzed(a) = &report.status else { continue };
+        let FileStatus::Analyzed(a) = &report.status else {
+            continue;
+        };
         for (path, text) in &a.creates {
             let parses = language::for_path(path).is_some_and(|lang| {
                 engine::parse::parse(lang, text, std::time::Duration::from_secs(5))

@@ -12,6 +12,7 @@ use anyhow::{Result, anyhow};
 use super::args::{RuleArgs, RunArgs};
 use super::diagnostics::RuleErrors;
 use upshift::config::Layered;
+use upshift::detect::Detected;
 use upshift::engine::walk::WalkOptions;
 use upshift::rules::{RuleSet, Selection, Selector, Target};
 
@@ -29,12 +30,14 @@ pub struct FileSettings {
 }
 
 impl FileSettings {
-    /// The settings for `path`, whose folder's configuration is `config`.
+    /// The settings for `path`, whose folder's configuration is `config` and whose project is
+    /// on the `detected` versions.
     pub fn resolve(
         rules: &RuleArgs,
         run: &RunArgs,
         unsafe_fixes: bool,
         config: &Layered,
+        detected: &[Detected],
         path: &Path,
     ) -> FileSettings {
         let pick = |cli: &[String], file: Option<upshift::config::Setting<Vec<String>>>| {
@@ -49,7 +52,7 @@ impl FileSettings {
         ignore.sort();
         ignore.dedup();
         FileSettings {
-            targets: pick(&rules.targets, config.target()),
+            targets: targets(&rules.targets, config, detected),
             select: pick(&rules.select, config.select()),
             ignore,
             unsafe_fixes: unsafe_fixes || config.unsafe_fixes().is_some_and(|s| s.value),
@@ -88,6 +91,22 @@ impl FileSettings {
             targets,
         })
     }
+}
+
+/// Per framework, the command line's target, else the configuration's, else the version the
+/// project is on (from its manifests).
+fn targets(cli: &[String], config: &Layered, detected: &[Detected]) -> Vec<String> {
+    let framework = |t: &String| t.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let mut out: Vec<String> = cli.to_vec();
+    let configured = config.target().map(|s| s.value).unwrap_or_default();
+    let found: Vec<String> = detected.iter().map(|d| d.target.to_string()).collect();
+    for target in configured.into_iter().chain(found) {
+        if !out.iter().any(|t| framework(t) == framework(&target)) {
+            out.push(target);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Loads the built-in rules and those in `dirs` (command line first, then configuration).

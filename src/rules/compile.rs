@@ -135,7 +135,10 @@ pub enum FixStep {
     /// Import the name from another module instead (`from`, `to`), whether used or not.
     MoveImport(Template, Template),
     /// Create a file with this text, unless it exists.
-    CreateFile { path: String, text: Template },
+    CreateFile {
+        path: String,
+        text: Template,
+    },
 }
 
 /// The state of compiling one rule file: where its values sit, and the errors found so far.
@@ -662,7 +665,8 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
     // Keys that only some actions take.
     let allowed: &[&str] = if doc.replace.is_some() {
         &["with", "pattern"]
-    } else if doc.insert_before.is_some() || doc.insert_after.is_some() || doc.create_file.is_some() {
+    } else if doc.insert_before.is_some() || doc.insert_after.is_some() || doc.create_file.is_some()
+    {
         &["text"]
     } else if doc.move_import.is_some() {
         &["to"]
@@ -722,11 +726,19 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
             return None;
         };
         let relative = Path::new(&path.value);
-        if relative.is_absolute() || relative.components().any(|p| !matches!(p, std::path::Component::Normal(_))) || relative.components().count() < 2 {
+        if relative.is_absolute()
+            || relative
+                .components()
+                .any(|p| !matches!(p, std::path::Component::Normal(_)))
+            || relative.components().count() < 2
+        {
             c.error(path, "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`");
             return None;
         }
-        return Some(FixStep::CreateFile { path: path.value.clone(), text: c.template(text, "text")? });
+        return Some(FixStep::CreateFile {
+            path: path.value.clone(),
+            text: c.template(text, "text")?,
+        });
     }
     if doc.move_import.is_some() {
         let Some(to) = &doc.to else {
