@@ -71,7 +71,7 @@ pub struct FileReport {
 #[derive(Debug)]
 pub enum FileStatus {
     Skipped(SkipReason),
-    Analyzed(Analysis),
+    Analyzed(Box<Analysis>),
 }
 
 /// A file's findings and, when fixing, its new text.
@@ -277,6 +277,6 @@ pub fn process_source(
     FileReport {
         path,
         language,
-        status: FileStatus::Analyzed(analysis),
+        status: FileStatus::Analyzed(Box::new(analysis)),
     }
 }
