@@ -70,6 +70,42 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     Ok(())
 }
 
+/// Creates `path` with `contents` unless it exists (then `Ok(false)`), atomically: the file
+/// appears whole or not at all. Missing parent folders are created.
+pub fn create_new(path: &Path, contents: &[u8]) -> Result<bool, WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if fs::symlink_metadata(path).is_ok() {
+        return Ok(false);
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".upshift-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    temp.write_all(contents).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))
+            .map_err(io)?;
+    }
+    temp.as_file().sync_all().map_err(io)?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(err) if err.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(err) => Err(io(err.error)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,41 +148,5 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
-    }
-}
-
-/// Creates `path` with `contents` unless it exists (then `Ok(false)`), atomically: the file
-/// appears whole or not at all. Missing parent folders are created.
-pub fn create_new(path: &Path, contents: &[u8]) -> Result<bool, WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if fs::symlink_metadata(path).is_ok() {
-        return Ok(false);
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".upshift-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    temp.write_all(contents).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
-    temp.as_file().sync_all().map_err(io)?;
-    match temp.persist_noclobber(path) {
-        Ok(_) => Ok(true),
-        Err(err) if err.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(err) => Err(io(err.error)),
     }
 }
