@@ -327,24 +327,55 @@ safety: safe
 #[test]
 fn a_fix_can_create_a_missing_file_once_and_never_overwrites_one() {
     let project = Project::new();
-    project.file("shop/app/models/order.rb", "class Order < ActiveRecord::Base\nend\n");
-    project.file("shop/app/models/item.rb", "class Item < ActiveRecord::Base\nend\n");
+    project.file(
+        "shop/app/models/order.rb",
+        "class Order < ActiveRecord::Base\nend\n",
+    );
+    project.file(
+        "shop/app/models/item.rb",
+        "class Item < ActiveRecord::Base\nend\n",
+    );
     project
         .upshift()
         .args(["fix", "--diff", "--select", "rails/active-record-base"])
         .assert()
         .code(1)
-        .stdout(contains("--- /dev/null\n+++ b/shop/app/models/application_record.rb"));
-    assert!(!project.path().join("shop/app/models/application_record.rb").exists());
-    project.upshift().args(["fix", "--select", "rails/active-record-base"]).assert().code(0).stderr(contains("created shop/app/models/application_record.rb"));
+        .stdout(contains(
+            "--- /dev/null\n+++ b/shop/app/models/application_record.rb",
+        ));
+    assert!(
+        !project
+            .path()
+            .join("shop/app/models/application_record.rb")
+            .exists()
+    );
+    project
+        .upshift()
+        .args(["fix", "--select", "rails/active-record-base"])
+        .assert()
+        .code(0)
+        .stderr(contains("created shop/app/models/application_record.rb"));
     assert_eq!(
         project.read_text("shop/app/models/application_record.rb"),
         "class ApplicationRecord < ActiveRecord::Base\n  self.abstract_class = true\nend\n"
     );
-    assert_eq!(project.read_text("shop/app/models/order.rb"), "class Order < ApplicationRecord\nend\n");
+    assert_eq!(
+        project.read_text("shop/app/models/order.rb"),
+        "class Order < ApplicationRecord\nend\n"
+    );
     // An existing file is never replaced.
     project.file("shop/app/models/application_record.rb", "# ours\n");
-    project.file("shop/app/models/more.rb", "class More < ActiveRecord::Base\nend\n");
-    project.upshift().args(["fix", "--select", "rails/active-record-base"]).assert().code(0);
-    assert_eq!(project.read_text("shop/app/models/application_record.rb"), "# ours\n");
+    project.file(
+        "shop/app/models/more.rb",
+        "class More < ActiveRecord::Base\nend\n",
+    );
+    project
+        .upshift()
+        .args(["fix", "--select", "rails/active-record-base"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        project.read_text("shop/app/models/application_record.rb"),
+        "# ours\n"
+    );
 }
