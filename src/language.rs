@@ -21,6 +21,7 @@ fn grammar_for(name: &str) -> Option<tree_sitter::Language> {
         "python" => tree_sitter_python::LANGUAGE.into(),
         "java" => tree_sitter_java::LANGUAGE.into(),
         "ruby" => tree_sitter_ruby::LANGUAGE.into(),
+        "sql" => tree_sitter_sequel::LANGUAGE.into(),
         _ => return None,
     })
 }
@@ -128,7 +129,7 @@ mod tests {
 
     #[test]
     fn every_grammar_folder_loads() {
-        assert_eq!(names(), vec!["java", "python", "ruby"]);
+        assert_eq!(names(), vec!["java", "python", "ruby", "sql"]);
         for lang in LANGUAGES.iter() {
             assert!(!lang.comment.is_empty());
         }

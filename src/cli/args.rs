@@ -54,6 +54,10 @@ pub struct RuleArgs {
     /// Leave out these rules: ids, packs or globs. Comma-separated or repeated.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// The database migrations run on: postgresql (default) or mysql, optionally with the
+    /// server version (postgresql@11).
+    #[arg(long, value_name = "DATABASE[@VERSION]")]
+    pub database: Option<String>,
 }
 
 /// Which files, and how the run goes.

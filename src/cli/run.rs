@@ -77,7 +77,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let total = walked.files.len();
     for file in walked.files {
         let config = discovery.for_dir(file.path.parent().unwrap_or(Path::new(".")))?;
-        if config.excludes(&file.path) {
+        if config.excludes(&file.path) || config.migration_is_old(&file.path) {
             continue;
         }
         rule_dirs.extend(config.rule_dirs());

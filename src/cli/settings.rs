@@ -27,6 +27,8 @@ pub struct FileSettings {
     pub ignore: Vec<String>,
     pub unsafe_fixes: bool,
     pub max_file_size: u64,
+    /// `postgresql` or `mysql`, optionally `@VERSION`.
+    pub database: Option<String>,
 }
 
 impl FileSettings {
@@ -60,6 +62,7 @@ impl FileSettings {
                 .max_file_size
                 .or(config.max_file_size().map(|s| s.value))
                 .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            database: rules.database.clone().or_else(|| config.migrations().and_then(|m| m.value.database)),
         }
     }
 
@@ -85,11 +88,8 @@ impl FileSettings {
             .iter()
             .map(|t| t.parse::<Target>().map_err(|e| anyhow!("target: {e}")))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Selection {
-            select: parse(&self.select)?,
-            ignore: parse(&self.ignore)?,
-            targets,
-        })
+        let database = self.database.as_deref().map(parse_database).transpose()?;
+        Ok(Selection { select: parse(&self.select)?, ignore: parse(&self.ignore)?, targets, database })
     }
 }
 
@@ -107,6 +107,16 @@ fn targets(cli: &[String], config: &Layered, detected: &[Detected]) -> Vec<Strin
     }
     out.sort();
     out
+}
+
+/// `postgresql`, `mysql@8.0`: the database kind, and its version when given (else `0`, unknown).
+pub fn parse_database(text: &str) -> Result<Target> {
+    let with_version = if text.contains('@') { text.to_string() } else { format!("{text}@0") };
+    let database: Target = with_version.parse().map_err(|e| anyhow!("database: {e}"))?;
+    if !["postgresql", "mysql"].contains(&database.framework.as_str()) {
+        return Err(anyhow!("database: `{}` is not supported (postgresql or mysql)", database.framework));
+    }
+    Ok(database)
 }
 
 /// Loads the built-in rules and those in `dirs` (command line first, then configuration).
@@ -129,6 +139,7 @@ pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
         ignore: args.ignore.clone(),
         unsafe_fixes: false,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
+        database: args.database.clone(),
     };
     let selection = settings.selection(&set)?;
     Ok((set, selection))

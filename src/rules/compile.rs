@@ -42,6 +42,10 @@ pub struct Rule {
     pub fix: Vec<FixStep>,
     pub safety: Safety,
     pub effort_minutes: Option<u32>,
+    /// The databases the rule is about; every one when empty.
+    pub databases: Vec<String>,
+    /// The rule only matters on database servers older than this.
+    pub database_before: Option<Version>,
     /// Per query pattern: literals that must occur in a file for the pattern to match.
     pub patterns: Vec<PatternShape>,
     /// Where the rule was loaded from (`<built-in>/...` for embedded rules).
@@ -423,6 +427,13 @@ pub fn compile(
         );
     }
 
+    const DATABASES: [&str; 2] = ["postgresql", "mysql"];
+    for database in &doc.databases {
+        if !DATABASES.contains(&database.value.as_str()) {
+            c.error(database, format!("unknown database `{}` (known: postgresql, mysql)", database.value));
+        }
+    }
+    let database_before = c.version(&doc.database_before);
     let conditions: Vec<Condition> = doc
         .conditions
         .iter()
@@ -490,6 +501,8 @@ pub fn compile(
         fix,
         safety,
         effort_minutes: doc.effort_minutes,
+        databases: doc.databases.into_iter().map(|d| d.value).collect(),
+        database_before,
         patterns,
         source: path.display().to_string(),
     })

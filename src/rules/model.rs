@@ -38,6 +38,12 @@ pub struct RuleDoc {
     pub fix: Vec<FixStepDoc>,
     #[serde(default)]
     pub safety: Option<Safety>,
+    /// Only for these databases (`postgresql`, `mysql`), as chosen by `--database`.
+    #[serde(default)]
+    pub databases: Vec<Spanned<String>>,
+    /// Only for database servers older than this version (when `--database` gives one).
+    #[serde(default)]
+    pub database_before: Option<Spanned<String>>,
     /// Minutes a person needs per occurrence that is not fixed automatically.
     #[serde(default)]
     pub effort_minutes: Option<u32>,
