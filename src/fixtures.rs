@@ -133,6 +133,23 @@ fn is_ok_case(case: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with("ok"))
 }
 
+/// The database a rule's fixtures run against: one it is about, old enough for it to apply.
+fn fixture_database(rule: &Rule) -> Option<crate::rules::Target> {
+    let kind = rule.databases.first().map_or("postgresql", String::as_str);
+    let version = match &rule.database_before {
+        Some(before) => before
+            .parts()
+            .first()
+            .copied()
+            .unwrap_or(1)
+            .saturating_sub(1)
+            .max(1)
+            .to_string(),
+        None => "0".to_string(),
+    };
+    format!("{kind}@{version}").parse().ok()
+}
+
 fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(), String> {
     let language = language::for_path(case).ok_or("no language is known for this file name")?;
     if language.id != rule.language {
@@ -146,6 +163,7 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     let source = Source::decode(case, bytes, u64::MAX).map_err(|reason| reason.to_string())?;
     let selection = Selection {
         select: vec![Selector::parse(&rule.id)?],
+        database: fixture_database(rule),
         ..Selection::default()
     };
     let mut plan = Plan::new(set, &selection);

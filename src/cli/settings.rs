@@ -62,7 +62,10 @@ impl FileSettings {
                 .max_file_size
                 .or(config.max_file_size().map(|s| s.value))
                 .unwrap_or(DEFAULT_MAX_FILE_SIZE),
-            database: rules.database.clone().or_else(|| config.migrations().and_then(|m| m.value.database)),
+            database: rules
+                .database
+                .clone()
+                .or_else(|| config.migrations().and_then(|m| m.value.database)),
         }
     }
 
@@ -89,7 +92,12 @@ impl FileSettings {
             .map(|t| t.parse::<Target>().map_err(|e| anyhow!("target: {e}")))
             .collect::<Result<Vec<_>>>()?;
         let database = self.database.as_deref().map(parse_database).transpose()?;
-        Ok(Selection { select: parse(&self.select)?, ignore: parse(&self.ignore)?, targets, database })
+        Ok(Selection {
+            select: parse(&self.select)?,
+            ignore: parse(&self.ignore)?,
+            targets,
+            database,
+        })
     }
 }
 
@@ -111,10 +119,17 @@ fn targets(cli: &[String], config: &Layered, detected: &[Detected]) -> Vec<Strin
 
 /// `postgresql`, `mysql@8.0`: the database kind, and its version when given (else `0`, unknown).
 pub fn parse_database(text: &str) -> Result<Target> {
-    let with_version = if text.contains('@') { text.to_string() } else { format!("{text}@0") };
+    let with_version = if text.contains('@') {
+        text.to_string()
+    } else {
+        format!("{text}@0")
+    };
     let database: Target = with_version.parse().map_err(|e| anyhow!("database: {e}"))?;
     if !["postgresql", "mysql"].contains(&database.framework.as_str()) {
-        return Err(anyhow!("database: `{}` is not supported (postgresql or mysql)", database.framework));
+        return Err(anyhow!(
+            "database: `{}` is not supported (postgresql or mysql)",
+            database.framework
+        ));
     }
     Ok(database)
 }

@@ -204,10 +204,23 @@ impl Layered {
     /// check: its folder's folder is the app (`shop/migrations/0042_x.py` is in `shop`; Rails'
     /// `db/migrate/2024..._x.rb` in `db`), and its leading number is at or below the setting's.
     pub fn migration_is_old(&self, path: &Path) -> bool {
-        let Some(setting) = self.migrations() else { return false };
-        let app = path.parent().and_then(Path::parent).and_then(Path::file_name).and_then(|n| n.to_str());
-        let Some(after) = app.and_then(|app| setting.value.start_after.get(app)) else { return false };
-        let number = |name: &str| -> Option<u128> { name.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok() };
+        let Some(setting) = self.migrations() else {
+            return false;
+        };
+        let app = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str());
+        let Some(after) = app.and_then(|app| setting.value.start_after.get(app)) else {
+            return false;
+        };
+        let number = |name: &str| -> Option<u128> {
+            name.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         match (number(stem), number(after)) {
             (Some(this), Some(last)) => this <= last,

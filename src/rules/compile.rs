@@ -377,6 +377,12 @@ pub fn compile(
         }
     }
 
+    if query_shape::has_bare_predicate(&doc.query.value) {
+        c.error(
+            &doc.query,
+            "a predicate stands outside its pattern and would filter nothing: wrap them together, as in `((call) @c (#eq? @c \"x\"))`",
+        );
+    }
     let message = c.template(&doc.message, "message");
 
     if !doc.docs.value.starts_with("https://") && !doc.docs.value.starts_with("http://") {
@@ -430,7 +436,13 @@ pub fn compile(
     const DATABASES: [&str; 2] = ["postgresql", "mysql"];
     for database in &doc.databases {
         if !DATABASES.contains(&database.value.as_str()) {
-            c.error(database, format!("unknown database `{}` (known: postgresql, mysql)", database.value));
+            c.error(
+                database,
+                format!(
+                    "unknown database `{}` (known: postgresql, mysql)",
+                    database.value
+                ),
+            );
         }
     }
     let database_before = c.version(&doc.database_before);

@@ -242,6 +242,28 @@ fn shape(pattern: Pattern) -> PatternShape {
     }
 }
 
+/// Whether the query has a predicate outside any pattern's parentheses, such as
+/// `(call) @c (#eq? @c "x")`: tree-sitter accepts it but applies it to nothing.
+pub fn has_bare_predicate(source: &str) -> bool {
+    let tokens = tokenize(source);
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Open | Token::OpenAlt => {
+                if depth == 0
+                    && matches!(tokens.get(i + 1), Some(Token::Word(w)) if w.starts_with('#'))
+                {
+                    return true;
+                }
+                depth += 1;
+            }
+            Token::Close | Token::CloseAlt => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Every capture name the query text defines, in order of first appearance.
 pub fn capture_names(source: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -297,6 +319,15 @@ mod tests {
                    [(identifier) @a (string) @b] (#eq? @a "x")
                    ((identifier) @c)* (#eq? @c "y")"#;
         assert_eq!(literals(q), vec![None, None, None]);
+    }
+
+    #[test]
+    fn a_predicate_outside_its_pattern_is_found() {
+        assert!(has_bare_predicate(r#"(call) @c (#eq? @c "x")"#));
+        assert!(!has_bare_predicate(r#"((call) @c (#eq? @c "x"))"#));
+        assert!(!has_bare_predicate(
+            r#"(call (identifier) @i (#eq? @i "x"))"#
+        ));
     }
 
     #[test]

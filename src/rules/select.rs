@@ -56,16 +56,29 @@ impl Selection {
     /// Whether `rule` runs at all.
     pub fn includes(&self, rule: &Rule) -> bool {
         let selected = self.select.is_empty() || self.select.iter().any(|s| s.matches(rule));
-        selected && !self.ignore.iter().any(|s| s.matches(rule)) && self.in_target(rule) && self.on_database(rule)
+        selected
+            && !self.ignore.iter().any(|s| s.matches(rule))
+            && self.in_target(rule)
+            && self.on_database(rule)
     }
 
     /// A rule about some databases runs for those; one about old servers only when the
     /// database's version is given and older.
     fn on_database(&self, rule: &Rule) -> bool {
-        let kind = self.database.as_ref().map_or("postgresql", |d| d.framework.as_str());
-        let version = self.database.as_ref().map(|d| &d.version).filter(|v| !v.parts().is_empty() && v.parts() != [0]);
+        let kind = self
+            .database
+            .as_ref()
+            .map_or("postgresql", |d| d.framework.as_str());
+        let version = self
+            .database
+            .as_ref()
+            .map(|d| &d.version)
+            .filter(|v| !v.parts().is_empty() && v.parts() != [0]);
         (rule.databases.is_empty() || rule.databases.iter().any(|d| d == kind))
-            && rule.database_before.as_ref().is_none_or(|before| version.is_some_and(|v| v < before))
+            && rule
+                .database_before
+                .as_ref()
+                .is_none_or(|before| version.is_some_and(|v| v < before))
     }
 
     /// The target named for the rule's framework, if any.

@@ -1,0 +1,105 @@
+//! The migration safety pack's settings: which database, which server version, and where an
+//! existing project's checks start.
+
+mod common;
+
+use common::Project;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+const RAILS_MIGRATION: &str = "class AddStatus < ActiveRecord::Migration[7.1]\n  def change\n    add_column :orders, :status, :string, default: \"new\"\n    add_index :orders, :status\n  end\nend\n";
+
+#[test]
+fn postgresql_only_checks_do_not_run_for_mysql() {
+    let project = Project::new();
+    project.file("db/migrate/20240101000000_add_status.rb", RAILS_MIGRATION);
+    project
+        .upshift()
+        .args(["check", "--select", "migrations", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("migrations/rails-add-index"));
+    project
+        .upshift()
+        .args(["check", "--select", "migrations", "--database", "mysql"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_check_for_old_servers_runs_only_when_the_version_is_given_and_older() {
+    let project = Project::new();
+    project.file("db/migrate/20240101000000_add_status.rb", RAILS_MIGRATION);
+    let check = |database: &str| {
+        project
+            .upshift()
+            .args([
+                "check",
+                "--select",
+                "migrations/rails-add-column-default-old-postgres",
+                "--database",
+                database,
+            ])
+            .assert()
+    };
+    check("postgresql@10")
+        .code(1)
+        .stdout(contains("rewrites the whole table before PostgreSQL 11"));
+    check("postgresql@15").code(0);
+    check("postgresql").code(0);
+    project
+        .upshift()
+        .args(["check", "--database", "oracle"])
+        .assert()
+        .code(2)
+        .stderr(contains("`oracle` is not supported"));
+}
+
+#[test]
+fn the_database_can_come_from_the_config() {
+    let project = Project::new();
+    project.file("upshift.toml", "[migrations]\ndatabase = \"mysql\"\n");
+    project.file("db/migrate/20240101000000_add_status.rb", RAILS_MIGRATION);
+    project
+        .upshift()
+        .args(["check", "--select", "migrations"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn start_after_skips_the_migrations_an_app_already_has() {
+    let project = Project::new();
+    project.file(
+        "upshift.toml",
+        "[migrations]\nstart-after = { shop = \"0002\" }\n",
+    );
+    let op = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RemoveField(model_name=\"order\", name=\"x\")]\n";
+    project.file("shop/migrations/0001_initial.py", op);
+    project.file("shop/migrations/0002_old.py", op);
+    project.file("shop/migrations/0003_new.py", op);
+    project.file("blog/migrations/0001_initial.py", op);
+    project
+        .upshift()
+        .args(["check", "--select", "migrations", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("shop/migrations/0003_new.py"))
+        .stdout(contains("blog/migrations/0001_initial.py"))
+        .stdout(contains("0001_initial.py:").count(1))
+        .stdout(contains("0002_old.py").not());
+}
+
+#[test]
+fn a_suppression_can_say_why() {
+    let project = Project::new();
+    project.file(
+        "db/migration/V2__index.sql",
+        "SET lock_timeout = '5s';\n-- upshift: ignore[migrations/sql-create-index] the table has 40 rows\nCREATE INDEX idx ON settings (key);\n",
+    );
+    project
+        .upshift()
+        .args(["check", "--select", "migrations"])
+        .assert()
+        .code(0);
+}
