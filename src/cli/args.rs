@@ -30,6 +30,8 @@ pub enum Command {
     Test(TestArgs),
     /// Show the configuration that applies to a path, and where each value comes from.
     Config(ConfigArgs),
+    /// Put back the files the last `upshift fix` changed (run where that fix ran).
+    Undo,
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +139,9 @@ pub struct FixArgs {
     /// Fix files that have uncommitted changes in git.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Also write the reverse of the fixes as a unified diff to FILE (`git apply` undoes them).
+    #[arg(long, value_name = "FILE")]
+    pub backup_patch: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -20,6 +20,31 @@ use args::{Cli, Command};
 use output::BrokenPipe;
 use run::FixFlags;
 
+/// `upshift undo`: restores the last fix run's files, refusing those edited since.
+fn undo() -> anyhow::Result<ExitCode> {
+    let (path, journal) = upshift::engine::undo::Journal::latest(std::path::Path::new("."))?;
+    let (restored, refused) = journal.restore();
+    for file in &restored {
+        eprintln!("restored {}", file.display());
+    }
+    for (file, why) in &refused {
+        eprintln!("not restored: {}: {why}", file.display());
+    }
+    if refused.is_empty() {
+        std::fs::remove_file(&path)?;
+        eprintln!("Undid the last fix: {} files.", restored.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} files restored, {} left as they are; the journal {} is kept.",
+            restored.len(),
+            refused.len(),
+            path.display()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -32,6 +57,7 @@ pub fn main() -> ExitCode {
                 unsafe_fixes: args.unsafe_fixes,
                 diff: args.diff,
                 allow_dirty: args.allow_dirty,
+                backup_patch: args.backup_patch.as_deref(),
             }),
         ),
         Command::Rules(args) => info::rules(args),
@@ -39,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => info::parse_files(args),
         Command::Test(args) => test::test(args),
         Command::Config(args) => config_cmd::show(args),
+        Command::Undo => undo(),
     };
     match result {
         Ok(code) => code,

@@ -18,6 +18,7 @@ use upshift::detect::Detector;
 use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
+use upshift::engine::undo::{Journal, JournalEntry};
 use upshift::engine::walk::{WalkedFile, walk};
 use upshift::engine::write::{create_new, write_atomic};
 use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
@@ -27,10 +28,11 @@ use upshift::report::{self, Entry, Summary, json::Note};
 
 /// What `fix` was asked to do.
 #[derive(Debug, Clone, Copy)]
-pub struct FixFlags {
+pub struct FixFlags<'a> {
     pub unsafe_fixes: bool,
     pub diff: bool,
     pub allow_dirty: bool,
+    pub backup_patch: Option<&'a Path>,
 }
 
 /// Files that share settings, and therefore one rule plan.
@@ -47,6 +49,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let here = discovery.for_dir(Path::new("."))?;
     let pool = settings::pool(run.threads.or(here.threads().map(|s| s.value)))?;
     let unsafe_fixes = fix.is_some_and(|f| f.unsafe_fixes);
+    engine::interrupt::install();
 
     if let Some(name) = &run.stdin_filename {
         let config = discovery.for_dir(name.parent().unwrap_or(Path::new(".")))?;
@@ -121,6 +124,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let all_reports: Vec<&FileReport> = runs.iter().flat_map(|(_, reports)| reports).collect();
 
     let mut diff_output = String::new();
+    let mut interrupted = false;
     if let Some(flags) = fix {
         let mut changed: Vec<&FileReport> = all_reports
             .iter()
@@ -155,33 +159,13 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
                     );
                 }
             }
-            for report in &changed {
-                let FileStatus::Analyzed(a) = &report.status else {
-                    continue;
-                };
-                if let Err(err) =
-                    write_atomic(&report.path, &a.source.original, &a.source.encode(&a.text))
-                {
-                    notes.push(Note {
-                        path: report.path.display().to_string(),
-                        message: err.to_string(),
-                    });
-                    had_error = true;
-                }
-            }
-            for (path, text) in &creates {
-                match create_new(path, text.as_bytes()) {
-                    Ok(true) => eprintln!("created {}", path.display()),
-                    Ok(false) => {}
-                    Err(err) => {
-                        notes.push(Note {
-                            path: path.display().to_string(),
-                            message: err.to_string(),
-                        });
-                        had_error = true;
-                    }
-                }
-            }
+            interrupted = write_fixes(
+                &changed,
+                &creates,
+                flags.backup_patch,
+                &mut notes,
+                &mut had_error,
+            )?;
         }
     }
     notes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -232,11 +216,88 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             fix.is_some(),
         )?;
     }
+    if interrupted {
+        eprintln!(
+            "interrupted: files already written are complete; the rest were left as they were"
+        );
+        return Ok(ExitCode::from(130));
+    }
     Ok(exit_code(
         had_error,
         !entries.is_empty() || (diffing && !diff_output.is_empty()),
         run.exit_zero,
     ))
+}
+
+/// Writes the fixed files and creates the requested ones, journaling every write for `upshift
+/// undo` (and `--backup-patch`). Stops writing at Ctrl-C; returns whether it did.
+fn write_fixes(
+    changed: &[&FileReport],
+    creates: &[(std::path::PathBuf, String)],
+    backup_patch: Option<&Path>,
+    notes: &mut Vec<Note>,
+    had_error: &mut bool,
+) -> Result<bool> {
+    let mut journal = Journal::new();
+    let mut interrupted = false;
+    for report in changed {
+        let FileStatus::Analyzed(a) = &report.status else {
+            continue;
+        };
+        if engine::interrupt::requested() {
+            interrupted = true;
+            break;
+        }
+        let after = a.source.encode(&a.text);
+        match write_atomic(&report.path, &a.source.original, &after) {
+            Ok(()) => journal.files.push(JournalEntry {
+                path: std::path::absolute(&report.path).unwrap_or_else(|_| report.path.clone()),
+                before: String::from_utf8_lossy(&a.source.original).into_owned(),
+                after: String::from_utf8_lossy(&after).into_owned(),
+            }),
+            Err(err) => {
+                notes.push(Note {
+                    path: report.path.display().to_string(),
+                    message: err.to_string(),
+                });
+                *had_error = true;
+            }
+        }
+    }
+    for (path, text) in creates.iter().filter(|_| !interrupted) {
+        match create_new(path, text.as_bytes()) {
+            Ok(true) => {
+                eprintln!("created {}", path.display());
+                journal.created.push(JournalEntry {
+                    path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+                    before: String::new(),
+                    after: text.clone(),
+                });
+            }
+            Ok(false) => {}
+            Err(err) => {
+                notes.push(Note {
+                    path: path.display().to_string(),
+                    message: err.to_string(),
+                });
+                *had_error = true;
+            }
+        }
+    }
+    if journal.is_empty() {
+        return Ok(interrupted);
+    }
+    if let Some(patch) = backup_patch {
+        let reverse: String = journal
+            .files
+            .iter()
+            .map(|e| report::diff::unified(&e.path, &e.after, &e.before))
+            .collect();
+        std::fs::write(patch, reverse)
+            .with_context(|| format!("cannot write {}", patch.display()))?;
+    }
+    journal.save(Path::new(".")).map_err(|e| anyhow!(e))?;
+    Ok(interrupted)
 }
 
 /// Keeps the findings that `--baseline` does not know and that `--diff-base` touches.

@@ -9,11 +9,13 @@ pub mod edit;
 pub mod fix_loop;
 pub mod import_edit;
 pub mod imports;
+pub mod interrupt;
 pub mod matcher;
 pub mod parse;
 pub mod plan;
 pub mod source;
 pub mod suppress;
+pub mod undo;
 pub mod verify;
 pub mod walk;
 pub mod write;
@@ -193,7 +195,7 @@ pub fn run(
 ) -> Vec<FileReport> {
     files
         .par_iter()
-        .filter(|file| plan.covers(file.language))
+        .filter(|file| plan.covers(file.language) && !interrupt::requested())
         .map(|file| {
             let report = match Source::read(&file.path, options.max_file_size) {
                 Ok(source) => process_source(plan, source, file.language, options),

@@ -18,6 +18,8 @@ pub enum WriteError {
         "{path}: not written: the file has {links} hard links, and replacing it would split them"
     )]
     HardLinked { path: PathBuf, links: u64 },
+    #[error("{path}: not written: the file is read-only")]
+    ReadOnly { path: PathBuf },
     #[error("{path}: not written: {source}")]
     Io {
         path: PathBuf,
@@ -43,6 +45,12 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
                 links: meta.nlink(),
             });
         }
+    }
+    if meta.permissions().readonly() {
+        // Renaming over it would succeed; a read-only file says it must not change.
+        return Err(WriteError::ReadOnly {
+            path: path.to_path_buf(),
+        });
     }
     if fs::read(&target).map_err(io)? != expected {
         return Err(WriteError::ChangedOnDisk {
