@@ -96,6 +96,22 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
             .files
             .push(file);
     }
+    if fix.is_some_and(|f| !f.diff) {
+        let mut dirs: Vec<&Path> = groups
+            .values()
+            .flat_map(|g| &g.files)
+            .filter_map(|f| f.path.parent())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        upshift::engine::write::remove_stale_temp_files(dirs.into_iter().map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        }));
+    }
     let set = settings::load_rules(&rule_dirs)?;
     if groups.is_empty() {
         // Still validate the command line's selectors against the rules.

@@ -56,6 +56,12 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Walk {
                 .push((root.clone(), "no such file or directory".into()));
             continue;
         }
+        if !root.is_dir() {
+            // Opening a FIFO for reading would block; sockets and devices are not source.
+            let problem = "not a regular file (a FIFO, socket or device): skipped";
+            walk.problems.push((root.clone(), problem.into()));
+            continue;
+        }
         let walker = ignore::WalkBuilder::new(root)
             .hidden(!options.hidden)
             .ignore(!options.no_ignore)

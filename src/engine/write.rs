@@ -9,6 +9,45 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temporary files are named `.upshift-<pid>-<random>.tmp`, so a later run can tell the ones a
+/// killed run left behind from those of a run still going.
+fn temp_prefix() -> String {
+    format!(".upshift-{}-", std::process::id())
+}
+
+/// Removes the temporary files that runs no longer alive left in `dirs` (after a kill, say).
+/// Returns how many were removed. Only processes on this machine can be checked, through
+/// `/proc`; where it is missing nothing is removed.
+pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> usize {
+    if !Path::new("/proc/self").exists() {
+        return 0;
+    }
+    let mut removed = 0;
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(".upshift-")) else {
+                continue;
+            };
+            let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+                continue;
+            };
+            if rest.ends_with(TEMP_SUFFIX)
+                && !Path::new(&format!("/proc/{pid}")).exists()
+                && fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
 /// Why a fixed file was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -59,8 +98,8 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     }
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
-        .prefix(".upshift-")
-        .suffix(".tmp")
+        .prefix(&temp_prefix())
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io)?;
     temp.write_all(contents).map_err(io)?;
@@ -94,8 +133,8 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<bool, WriteError> {
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io)?;
     let mut temp = tempfile::Builder::new()
-        .prefix(".upshift-")
-        .suffix(".tmp")
+        .prefix(&temp_prefix())
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io)?;
     temp.write_all(contents).map_err(io)?;
