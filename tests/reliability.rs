@@ -445,3 +445,17 @@ fn fixing_twice_changes_nothing_the_second_time() {
         .collect();
     assert_eq!(once, twice);
 }
+
+#[test]
+fn a_file_over_its_time_budget_is_reported_as_skipped() {
+    let project = Project::new();
+    project.file("urls.py", LEGACY);
+    project
+        .upshift()
+        .args(["check", "--file-timeout", "0"])
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "urls.py: skipped: parsing or matching took longer than the per-file time budget",
+        ));
+}

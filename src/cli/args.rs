@@ -97,6 +97,10 @@ pub struct RunArgs {
     /// Report only findings on lines changed since this git revision (and in new files).
     #[arg(long, value_name = "REV")]
     pub diff_base: Option<String>,
+    /// Give up on a file (and report it skipped) after this many seconds of parsing and
+    /// matching.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub file_timeout: f64,
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -59,7 +59,14 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
         let set =
             settings::load_rules(&[rule_args.rule_dirs.clone(), config.rule_dirs()].concat())?;
         let plan = Plan::new(&set, &settings.selection(&set)?);
-        return stdin(&plan, name, &options(&settings, fix), run, fix, &mut out);
+        return stdin(
+            &plan,
+            name,
+            &options(&settings, fix, run),
+            run,
+            fix,
+            &mut out,
+        );
     }
 
     let (paths, walk_options) = settings::walk(run);
@@ -122,7 +129,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     for group in groups.values() {
         plans.push((
             Plan::new(&set, &group.settings.selection(&set)?),
-            options(&group.settings, fix),
+            options(&group.settings, fix, run),
         ));
     }
 
@@ -408,13 +415,13 @@ fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)>
 }
 
 /// The engine options for a group of files.
-fn options(settings: &FileSettings, fix: Option<FixFlags>) -> Options {
+fn options(settings: &FileSettings, fix: Option<FixFlags>, run: &RunArgs) -> Options {
     Options {
         fix: fix.map(|_| FixMode {
             unsafe_fixes: settings.unsafe_fixes,
         }),
         max_file_size: settings.max_file_size,
-        ..Options::default()
+        file_budget: std::time::Duration::from_secs_f64(run.file_timeout.max(0.0)),
     }
 }
 

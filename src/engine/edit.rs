@@ -219,4 +219,75 @@ mod tests {
         assert_eq!(indentation_at(text, text.find("return").unwrap()), "    ");
         assert_eq!(indentation_at(text, 0), "");
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn arb_edit(len: usize) -> impl Strategy<Value = Edit> {
+            (0..=len, 0..=len, "[a-z]{0,4}").prop_map(|(a, b, content)| Edit {
+                range: a.min(b)..a.max(b),
+                content,
+            })
+        }
+
+        fn arb_fixes() -> impl Strategy<Value = (String, Vec<Fix>)> {
+            "[a-z ]{0,40}".prop_flat_map(|text| {
+                let len = text.len();
+                let fixes = proptest::collection::vec(
+                    proptest::collection::vec(arb_edit(len), 1..3).prop_map(|mut edits| {
+                        edits.sort();
+                        Fix {
+                            edits,
+                            imports: vec![],
+                            creates: vec![],
+                            safety: Safety::Safe,
+                        }
+                    }),
+                    0..6,
+                );
+                (Just(text), fixes)
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn selected_edits_never_overlap_and_deferred_fixes_overlap_a_pick((_text, fixes) in arb_fixes()) {
+                let (edits, picked) = select(&fixes);
+                for (i, a) in edits.iter().enumerate() {
+                    for b in &edits[i + 1..] {
+                        prop_assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+                    }
+                }
+                prop_assert!(edits.windows(2).all(|w| w[0] <= w[1]), "edits are sorted");
+                for (index, fix) in fixes.iter().enumerate() {
+                    if picked.contains(&index) {
+                        continue;
+                    }
+                    let self_overlap = fix.edits.iter().enumerate().any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a.overlaps(b)));
+                    let earlier: Vec<Edit> = picked.iter().filter(|&&p| p < index).flat_map(|&p| fixes[p].edits.clone()).collect();
+                    prop_assert!(self_overlap || fix.overlaps(&earlier), "fix {index} was deferred without an overlap");
+                }
+            }
+
+            #[test]
+            fn applying_keeps_every_byte_outside_the_edits((text, fixes) in arb_fixes()) {
+                let (edits, _) = select(&fixes);
+                let out = apply(&text, &edits);
+                // Rebuild the expected text piece by piece.
+                let mut expected = String::new();
+                let mut last = 0;
+                for edit in &edits {
+                    expected.push_str(&text[last..edit.range.start]);
+                    expected.push_str(&edit.content);
+                    last = edit.range.end;
+                }
+                expected.push_str(&text[last..]);
+                prop_assert_eq!(&out, &expected);
+                let removed: usize = edits.iter().map(|e| e.range.len()).sum();
+                let added: usize = edits.iter().map(|e| e.content.len()).sum();
+                prop_assert_eq!(out.len(), text.len() - removed + added);
+            }
+        }
+    }
 }
