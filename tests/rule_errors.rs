@@ -150,3 +150,14 @@ fn every_error_of_a_file_is_reported_at_once() {
         .stderr(contains("`x` is not a version"))
         .stderr(contains("2 rule error(s)"));
 }
+
+#[test]
+fn a_query_form_that_would_crash_the_parser_is_an_error() {
+    // Found by fuzz/run.sh: tree-sitter aborts the process on a group of only predicates.
+    let rule = base().replace("(#eq? @fn \"old\")) @match", "((#eq? @fn \"old\")) @match)");
+    assert_rule_error(
+        &rule,
+        "myrules/team/bad.yml:7",
+        "a group holds only predicates",
+    );
+}

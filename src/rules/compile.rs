@@ -329,8 +329,16 @@ pub fn compile(
         return Err(c.errors);
     };
 
-    // A trusted (built-in, tested) rule's query is compiled later, with its language's others.
-    let compiled = if check_query {
+    // tree-sitter aborts the process on some malformed queries instead of returning an error:
+    // refuse those forms before it sees them. A trusted (built-in, tested) rule's query is
+    // compiled later, with its language's others.
+    let compiled = if query_shape::has_predicate_only_group(&doc.query.value) {
+        c.error(
+            &doc.query,
+            "a group holds only predicates; put each predicate beside the nodes it tests, as in `((call) @c (#eq? @c \"x\"))`",
+        );
+        None
+    } else if check_query {
         Some(Query::new(&lang.grammar, &doc.query.value))
     } else {
         None

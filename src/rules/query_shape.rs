@@ -264,6 +264,52 @@ pub fn has_bare_predicate(source: &str) -> bool {
     false
 }
 
+/// Whether a pair of parentheses holds nothing but predicates, as in `((#eq? @a "x")) @c`:
+/// meaningless, and a form that makes tree-sitter's query parser abort the process.
+pub fn has_predicate_only_group(source: &str) -> bool {
+    let tokens = tokenize(source);
+    // For each open group: (is a plain grouping, has a predicate child, has another child).
+    let mut stack: Vec<(bool, bool, bool)> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Open => {
+                let next = tokens.get(i + 1);
+                let is_predicate = matches!(next, Some(Token::Word(w)) if w.starts_with('#'));
+                if let Some(parent) = stack.last_mut() {
+                    if is_predicate {
+                        parent.1 = true;
+                    } else {
+                        parent.2 = true;
+                    }
+                }
+                let grouping = matches!(next, Some(Token::Open | Token::OpenAlt | Token::Str(_)));
+                stack.push((grouping && !is_predicate, false, false));
+            }
+            Token::OpenAlt | Token::Str(_) | Token::Word(_) => {
+                if let Some(parent) = stack.last_mut()
+                    && !matches!(token, Token::Word(w) if w.starts_with('#'))
+                {
+                    parent.2 = true;
+                }
+                if matches!(token, Token::OpenAlt) {
+                    stack.push((false, false, true));
+                }
+            }
+            Token::Close | Token::CloseAlt => {
+                if let Some((grouping, predicate, other)) = stack.pop()
+                    && grouping
+                    && predicate
+                    && !other
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Every capture name the query text defines, in order of first appearance.
 pub fn capture_names(source: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -319,6 +365,20 @@ mod tests {
                    [(identifier) @a (string) @b] (#eq? @a "x")
                    ((identifier) @c)* (#eq? @c "y")"#;
         assert_eq!(literals(q), vec![None, None, None]);
+    }
+
+    #[test]
+    fn a_group_of_nothing_but_predicates_is_found() {
+        assert!(has_predicate_only_group(
+            r#"(call function: (identifier) @op ((#eq? @op "x")) @m)"#
+        ));
+        assert!(!has_predicate_only_group(
+            r#"((identifier) @op (#eq? @op "x"))"#
+        ));
+        assert!(!has_predicate_only_group(
+            r#"(call function: (identifier) @op (#eq? @op "x"))"#
+        ));
+        assert!(!has_predicate_only_group(r#"[(a) (b)] @x"#));
     }
 
     #[test]
