@@ -10,6 +10,7 @@
 pub mod config;
 pub mod detect;
 pub mod engine;
+pub mod fingerprint;
 pub mod fixtures;
 pub mod language;
 pub mod report;

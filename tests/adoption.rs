@@ -371,3 +371,43 @@ fn without_a_target_a_project_is_checked_against_the_version_it_is_on() {
         ))
         .stdout(contains("Gemfile.lock:4"));
 }
+
+#[test]
+fn the_result_cache_gives_the_same_findings_and_misses_on_any_change() {
+    let project = Project::new();
+    project.file("urls.py", LEGACY_URLS);
+    project.file("a_controller.rb", LEGACY_CONTROLLER);
+    let json = |args: &[&str]| {
+        let out = project
+            .upshift()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let cold = json(&[]);
+    let warm = json(&[]);
+    assert_eq!(
+        cold, warm,
+        "a cache hit reports exactly what a cold run does"
+    );
+    assert_eq!(cold, json(&["--no-cache"]));
+    // A changed file misses.
+    project.file("urls.py", format!("{LEGACY_URLS}url(2)\n"));
+    assert!(json(&[]).contains("\"line\": 4"));
+    // A different selection is a different cache.
+    assert!(!json(&["--select", "rails"]).contains("django/"));
+    // A damaged cache file is ignored, never trusted.
+    for entry in std::fs::read_dir(project_cache(&project))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::write(entry.path(), "{not json").unwrap();
+    }
+    assert_eq!(json(&[]), json(&["--no-cache"]));
+}
+
+fn project_cache(project: &Project) -> std::path::PathBuf {
+    project.cache_dir().to_path_buf()
+}

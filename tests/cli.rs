@@ -441,7 +441,8 @@ fn output_is_identical_for_one_and_two_threads() {
 #[test]
 fn a_closed_stdout_pipe_is_a_clean_exit() {
     let project = Project::new();
-    for i in 0..200 {
+    // Far more output than a pipe holds, so the writer really meets the closed pipe.
+    for i in 0..1500 {
         project.file(&format!("p{i}.py"), LEGACY_URLS);
     }
     let bin = assert_cmd::cargo::cargo_bin("upshift");

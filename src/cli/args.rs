@@ -101,6 +101,9 @@ pub struct RunArgs {
     /// matching.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub file_timeout: f64,
+    /// Do not read or write the result cache (in the user's cache folder).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

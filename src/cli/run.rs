@@ -15,6 +15,7 @@ use super::settings::FileSettings;
 use super::{diagnostics, git, settings};
 use upshift::config::Discovery;
 use upshift::detect::Detector;
+use upshift::engine::cache::Cache;
 use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
@@ -136,8 +137,17 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     let progress = progress_bar(total, run.quiet);
     let mut runs: Vec<(&Plan, Vec<FileReport>)> = Vec::new();
     for ((plan, options), group) in plans.iter().zip(groups.values()) {
-        let reports =
-            pool.install(|| engine::run(plan, &group.files, options, &|| progress.inc(1)));
+        let cache = Cache::dir()
+            .filter(|_| fix.is_none() && !run.no_cache)
+            .map(|dir| Cache::open(&dir, Path::new("."), plan));
+        let reports = pool.install(|| {
+            engine::run(plan, &group.files, options, cache.as_ref(), &|| {
+                progress.inc(1)
+            })
+        });
+        if let Some(cache) = &cache {
+            cache.save();
+        }
         runs.push((plan, reports));
     }
     progress.finish_and_clear();

@@ -14,7 +14,9 @@ use super::plan::{ActiveRule, LanguagePlan};
 use crate::rules::{Ancestor, Condition, FixStep, Rule, Template};
 
 /// A 1-based line and column (in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     pub line: usize,
     pub column: usize,

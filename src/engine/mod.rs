@@ -5,6 +5,7 @@
 //! ([`fix_loop`]) with its edits ([`edit`], [`import_edit`]) and verification ([`verify`]).
 //! Writing ([`write`]) is left to the caller, which decides whether to write at all.
 
+pub mod cache;
 pub mod edit;
 pub mod fix_loop;
 pub mod import_edit;
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::language::{self, Language, LanguageId};
+use cache::Cache;
 use fix_loop::FixProblem;
 use imports::Imports;
 use matcher::{FileContext, Finding};
@@ -191,14 +193,20 @@ pub fn run(
     plan: &Plan,
     files: &[WalkedFile],
     options: &Options,
+    cache: Option<&Cache>,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<FileReport> {
+    // The cache holds findings only: it serves `check`, never `fix`.
+    let cache = cache.filter(|_| options.fix.is_none());
     files
         .par_iter()
         .filter(|file| plan.covers(file.language) && !interrupt::requested())
         .map(|file| {
             let report = match Source::read(&file.path, options.max_file_size) {
-                Ok(source) => process_source(plan, source, file.language, options),
+                Ok(source) => match cache {
+                    Some(cache) => cached(plan, cache, source, file.language, options),
+                    None => process_source(plan, source, file.language, options),
+                },
                 Err(reason) => FileReport {
                     path: file.path.clone(),
                     language: file.language,
@@ -209,6 +217,38 @@ pub fn run(
             report
         })
         .collect()
+}
+
+/// Processes one decoded file through the cache.
+fn cached(
+    plan: &Plan,
+    cache: &Cache,
+    source: Source,
+    language: LanguageId,
+    options: &Options,
+) -> FileReport {
+    let key = cache::file_key(&source.path, &source.original);
+    if let Some((findings, suppressions)) = cache.get(&key, plan) {
+        let analysis = Analysis {
+            text: source.text.clone(),
+            findings,
+            applied: BTreeMap::new(),
+            problems: Vec::new(),
+            suppressions,
+            creates: Vec::new(),
+            source,
+        };
+        return FileReport {
+            path: analysis.source.path.clone(),
+            language,
+            status: FileStatus::Analyzed(Box::new(analysis)),
+        };
+    }
+    let report = process_source(plan, source, language, options);
+    if let FileStatus::Analyzed(analysis) = &report.status {
+        cache.put(key, plan, &analysis.findings, &analysis.suppressions);
+    }
+    report
 }
 
 /// Processes one decoded file.

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Entry;
+use crate::fingerprint::{SEED, fnv1a};
 
 /// The version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
@@ -51,13 +52,6 @@ pub enum BaselineError {
     Version { path: PathBuf, found: u32 },
 }
 
-/// A stable 64-bit FNV-1a hash (std's hasher may change between Rust releases).
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 fn fold_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -86,7 +80,10 @@ pub fn fingerprints(entries: &[Entry], base: &Path) -> Vec<Fingerprint> {
                 .clone();
             let text = format!(
                 "{:016x}",
-                fnv1a(&fold_whitespace(&entry.text[entry.finding.range.clone()]))
+                fnv1a(
+                    SEED,
+                    fold_whitespace(&entry.text[entry.finding.range.clone()]).as_bytes()
+                )
             );
             let count = seen
                 .entry((entry.rule.id.clone(), path.clone(), text.clone()))

@@ -9,13 +9,21 @@ use assert_cmd::Command;
 /// A temporary directory holding a project and, optionally, a rules directory.
 pub struct Project {
     pub dir: tempfile::TempDir,
+    /// The result cache of this project's runs, kept out of the project itself.
+    cache: tempfile::TempDir,
 }
 
 impl Project {
     pub fn new() -> Project {
         Project {
             dir: tempfile::tempdir().expect("temp dir"),
+            cache: tempfile::tempdir().expect("temp dir"),
         }
+    }
+
+    /// Where this project's runs keep their result cache.
+    pub fn cache_dir(&self) -> &Path {
+        self.cache.path()
     }
 
     pub fn path(&self) -> &Path {
@@ -41,7 +49,9 @@ impl Project {
     /// `upshift` run in the project directory.
     pub fn upshift(&self) -> Command {
         let mut cmd = Command::cargo_bin("upshift").unwrap();
-        cmd.current_dir(self.dir.path()).env("NO_COLOR", "1");
+        cmd.current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env("UPSHIFT_CACHE_DIR", self.cache.path());
         cmd
     }
 
