@@ -133,6 +133,9 @@ impl Analyzer<'_> {
         if active.is_none() && !text.contains(suppress::MARKER) {
             return Some(FileAnalysis::NothingToMatch);
         }
+        if Instant::now() >= deadline {
+            return None;
+        }
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
         let imports = self
             .plan
