@@ -179,6 +179,9 @@ pub struct ParseArgs {
     /// Walk, read and parse only, and print counts: the floor any tree-sitter tool pays.
     #[arg(long, hide = true)]
     pub stats: bool,
+    /// With --stats: walk and read only, without parsing (the floor of a cached re-run).
+    #[arg(long, hide = true, requires = "stats")]
+    pub read_only: bool,
     /// Worker threads, with --stats.
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
