@@ -42,12 +42,15 @@ for corpus in django spring rails; do
     src="$corpora/$corpus"
     echo "== $corpus"
     time_it "$corpus-floor" "$upshift parse --stats $src"
-    time_it "$corpus-check" "$upshift check -q --exit-zero $src"
-    time_it "$corpus-check-j1" "$upshift check -q --exit-zero -j 1 $src"
+    time_it "$corpus-check" "$upshift check -q --no-cache --exit-zero $src"
+    time_it "$corpus-check-j1" "$upshift check -q --no-cache --exit-zero -j 1 $src"
+    time_it "$corpus-read" "$upshift parse --stats --read-only $src"
+    # The warm-up run fills the cache; the timed runs re-check the unchanged tree.
+    time_it "$corpus-cached" "$upshift check -q --exit-zero $src"
     time_it "$corpus-floor-j1" "$upshift parse --stats -j 1 $src"
     time_it "$corpus-fix" "$upshift fix -q --exit-zero --allow-dirty --unsafe-fixes $scratch/copy" "rm -rf $scratch/copy && cp -r $src $scratch/copy"
     time_it "$corpus-ast-grep" "$venv/ast-grep scan -c $here/ast-grep/sgconfig-$lang.yml $src"
-    peak_mb "$upshift" check -q --exit-zero "$src" > "$results/$corpus-memory"
+    peak_mb "$upshift" check -q --no-cache --exit-zero "$src" > "$results/$corpus-memory"
     if [ "$corpus" = django ]; then
         time_it django-ruff "$venv/ruff check --select UP --no-cache --exit-zero --quiet $src"
         files="find $scratch/copy -name '*.py' -print0"
@@ -56,7 +59,7 @@ for corpus in django spring rails; do
     fi
 done
 printf 'x = 1\n' > "$scratch/one.py"
-hyperfine --style none --warmup 3 --runs 20 --export-json "$scratch/startup.json" "$upshift check $scratch/one.py" >/dev/null
+hyperfine --style none --warmup 3 --runs 20 --export-json "$scratch/startup.json" "$upshift check --no-cache $scratch/one.py" >/dev/null
 python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$scratch/startup.json" > "$results/startup"
 
 python3 - "$results" "$here/results.md" "$(git -C "$root" rev-parse --short HEAD)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$runs" <<'PY'
@@ -71,13 +74,14 @@ lines = [
     f"Measured {datetime.date.today()} on commit `{commit}`, {cores} cores, load average at the end {load}, "
     f"median of {runs} runs each (hyperfine), by `bench/run.sh`. Only ratios within this one run count.",
     "",
-    "| corpus | parse floor | check | check / floor | fix (fresh copy) | ast-grep (same ~10 rules) | check / ast-grep | -j1 / -j2 (check) | peak memory (check) |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| corpus | parse floor | check | check / floor | fix (fresh copy) | ast-grep (same ~10 rules) | check / ast-grep | -j1 / -j2 (check) | peak memory (check) | walk+read floor | cached re-run | cached / read floor |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 for c in ["django", "spring", "rails"]:
     lines.append(
         f"| {c} | {t(c+'-floor')} | {t(c+'-check')} | {ratio(c+'-check', c+'-floor')} | {t(c+'-fix')} | "
-        f"{t(c+'-ast-grep')} | {ratio(c+'-check', c+'-ast-grep')} | {ratio(c+'-check-j1', c+'-check')} | {int(r.get(c+'-memory', 0))} MB |"
+        f"{t(c+'-ast-grep')} | {ratio(c+'-check', c+'-ast-grep')} | {ratio(c+'-check-j1', c+'-check')} | {int(r.get(c+'-memory', 0))} MB | "
+        f"{t(c+'-read')} | {t(c+'-cached')} | {ratio(c+'-cached', c+'-read')} |"
     )
 lines += [
     "",

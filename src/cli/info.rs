@@ -260,6 +260,9 @@ fn stats(args: &ParseArgs) -> Result<ExitCode> {
             .par_iter()
             .filter_map(|file| {
                 let source = Source::read(&file.path, 10 * 1024 * 1024).ok()?;
+                if args.read_only {
+                    return Some((source.text.len(), source.text.lines().count(), 0));
+                }
                 let tree = parse(
                     language::get(file.language),
                     &source.text,
