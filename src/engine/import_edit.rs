@@ -8,6 +8,7 @@
 //! file's leading import block (after the docstring and `__future__` imports when there are no
 //! others). Java: a new `import` goes into the import block, in order when the block is sorted.
 
+use std::ops::Range;
 use std::time::Duration;
 
 use tree_sitter::{Node, Tree};
@@ -36,6 +37,7 @@ pub fn apply_changes(
         .iter()
         .filter(|c| !matches!(c, ImportChange::Add(_)));
     let additions = changes.iter().filter(|c| matches!(c, ImportChange::Add(_)));
+    let adds = changes.iter().any(|c| matches!(c, ImportChange::Add(_)));
     let mut ordered: Vec<&ImportChange> = Vec::new();
     for change in removals.chain(additions) {
         if !ordered.contains(&change) {
@@ -57,10 +59,13 @@ pub fn apply_changes(
             ("java", ImportChange::Drop(name)) => java_remove(&tree, &text, name, true),
             _ => None,
         };
-        let Some(edit) = edit else { continue };
+        let Some(mut edit) = edit else { continue };
         let whole_lines = edit.content.is_empty()
             && line_start(&text, edit.range.start) == edit.range.start
             && text[edit.range.clone()].ends_with('\n');
+        if whole_lines && !adds {
+            edit.range = absorb_blank_lines(edit.range, &text);
+        }
         vacated = if whole_lines {
             Some(edit.range.start)
         } else {
@@ -76,6 +81,32 @@ pub fn apply_changes(
         text = apply(&text, &[edit]);
     }
     Some(text)
+}
+
+/// Widens the removal of whole lines over the blank lines it would leave doubled: those after
+/// it at the top of the file, or those before it when blank lines also follow.
+fn absorb_blank_lines(range: Range<usize>, text: &str) -> Range<usize> {
+    let is_blank = |line: &str| line.trim().is_empty();
+    let mut end = range.end;
+    let following = |end: usize| text[end..].split_inclusive('\n').next();
+    if range.start == 0 {
+        while let Some(line) = following(end).filter(|l| is_blank(l)) {
+            end += line.len();
+        }
+        return 0..end;
+    }
+    if !following(end).is_none_or(is_blank) {
+        return range;
+    }
+    let mut start = range.start;
+    while let Some(line) = text[..start]
+        .strip_suffix('\n')
+        .map(|before| &text[line_start(text, before.len())..start])
+        .filter(|l| is_blank(l))
+    {
+        start -= line.len();
+    }
+    start..range.end
 }
 
 fn split(name: &str) -> (&str, &str) {
@@ -400,4 +431,39 @@ fn java_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Optio
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(text: &str, line: &str) -> String {
+        let start = text.find(line).unwrap();
+        let range = absorb_blank_lines(start..start + line.len(), text);
+        format!("{}{}", &text[..range.start], &text[range.end..])
+    }
+
+    #[test]
+    fn a_first_statement_takes_the_blank_lines_after_it() {
+        let text = "from typing import Optional\n\n\ndef f(): pass\n";
+        assert_eq!(
+            removed(text, "from typing import Optional\n"),
+            "def f(): pass\n"
+        );
+    }
+
+    #[test]
+    fn a_statement_between_blank_runs_keeps_the_run_after_it() {
+        let text = "\"\"\"Doc.\"\"\"\n\nimport os\n\n\ndef f(): pass\n";
+        assert_eq!(
+            removed(text, "import os\n"),
+            "\"\"\"Doc.\"\"\"\n\n\ndef f(): pass\n"
+        );
+    }
+
+    #[test]
+    fn a_statement_inside_an_import_block_takes_only_its_line() {
+        let text = "import os\n\nimport sys\nimport re\n";
+        assert_eq!(removed(text, "import sys\n"), "import os\n\nimport re\n");
+    }
 }
