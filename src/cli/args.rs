@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use upshift::engine::shard::Shard;
 
 /// upshift finds legacy patterns in Python, Django, Spring and Rails code and rewrites them
 /// for a target version.
@@ -32,6 +33,105 @@ pub enum Command {
     Config(ConfigArgs),
     /// Put back the files the last `upshift fix` changed (run where that fix ran).
     Undo,
+    /// Find the projects in a tree, and the framework and language versions each is on.
+    Detect(DetectArgs),
+    /// Write an upgrade compatibility report: steps, blockers, effort, owners, hot spots.
+    Report(ReportArgs),
+    /// Split the auto-fixable work into reviewable batches, each with the command that
+    /// applies it.
+    Plan(PlanArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    /// Directories to search [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `report` and `plan` examine.
+#[derive(Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Files and directories to examine [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Worker threads [default: the number of cores].
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Only the files of shard K of N (see `report merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Also examine hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Do not respect .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: Option<ReportCommand>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    #[command(flatten)]
+    pub output: ReportOutput,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Combine the JSON reports of the shards of one run into the report of the whole run.
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shards' JSON reports.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutput,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReportOutput {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// For a pull request or a wiki.
+    Markdown,
+    /// One self-contained page with charts.
+    Html,
+    /// The versioned report document (what `report merge` reads).
+    Json,
+    /// One row per finding.
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// At most this many files per batch.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_files: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +207,32 @@ pub struct RunArgs {
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Only the files of shard K of N: N jobs, one shard each, cover every file once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+impl RunArgs {
+    /// The run that `report` and `plan` make: a check of `scan`'s files, without the cache.
+    pub fn scan(scan: &ScanArgs) -> RunArgs {
+        RunArgs {
+            paths: scan.paths.clone(),
+            threads: scan.threads,
+            max_file_size: None,
+            stdin_filename: None,
+            hidden: scan.hidden,
+            no_ignore: scan.no_ignore,
+            format: Format::Json,
+            exit_zero: true,
+            baseline: None,
+            write_baseline: None,
+            diff_base: None,
+            file_timeout: 10.0,
+            no_cache: false,
+            quiet: true,
+            shard: scan.shard,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

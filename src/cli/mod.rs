@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod git;
 pub mod info;
 pub mod output;
+pub mod report_cmd;
 pub mod run;
 pub mod settings;
 pub mod test;
@@ -18,7 +19,7 @@ use clap::Parser;
 
 use args::{Cli, Command};
 use output::BrokenPipe;
-use run::FixFlags;
+use run::{FixFlags, Mode};
 
 /// `upshift undo`: restores the last fix run's files, refusing those edited since.
 fn undo() -> anyhow::Result<ExitCode> {
@@ -49,17 +50,20 @@ fn undo() -> anyhow::Result<ExitCode> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check(args) => run::execute(&args.rules, &args.run, None),
+        Command::Check(args) => run::execute(&args.rules, &args.run, Mode::Check),
         Command::Fix(args) => run::execute(
             &args.rules,
             &args.run,
-            Some(FixFlags {
+            Mode::Fix(FixFlags {
                 unsafe_fixes: args.unsafe_fixes,
                 diff: args.diff,
                 allow_dirty: args.allow_dirty,
                 backup_patch: args.backup_patch.as_deref(),
             }),
         ),
+        Command::Detect(args) => report_cmd::detect(args),
+        Command::Report(args) => report_cmd::report(args),
+        Command::Plan(args) => report_cmd::plan(args),
         Command::Rules(args) => info::rules(args),
         Command::Explain(args) => info::explain(args),
         Command::Parse(args) => info::parse_files(args),

@@ -36,14 +36,33 @@ pub struct FixFlags<'a> {
     pub backup_patch: Option<&'a Path>,
 }
 
+/// What the findings of a run are for.
+pub enum Mode<'a> {
+    Check,
+    Fix(FixFlags<'a>),
+    /// Hand the findings to a report instead of printing them.
+    Report(&'a mut dyn FnMut(Findings) -> Result<ExitCode>),
+}
+
+/// A run's findings, for reports made from them.
+pub struct Findings<'a> {
+    pub entries: &'a [Entry<'a>],
+    pub summary: &'a Summary,
+    pub rules: &'a upshift::rules::RuleSet,
+}
+
 /// Files that share settings, and therefore one rule plan.
 struct Group {
     settings: FileSettings,
     files: Vec<WalkedFile>,
 }
 
-/// Runs `check` (`fix` is `None`) or `fix`.
-pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Result<ExitCode> {
+/// Runs `check`, `fix`, or the check behind a report.
+pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<ExitCode> {
+    let fix = match &mode {
+        Mode::Fix(flags) => Some(*flags),
+        _ => None,
+    };
     let mut out = Output::stdout();
     let mut discovery = Discovery::default();
     let mut detector = Detector::default();
@@ -71,7 +90,10 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     }
 
     let (paths, walk_options) = settings::walk(run);
-    let walked = walk(&paths, &walk_options);
+    let mut walked = walk(&paths, &walk_options);
+    if let Some(shard) = run.shard {
+        walked.files.retain(|f| shard.includes(&f.path));
+    }
     let mut notes: Vec<Note> = walked
         .problems
         .iter()
@@ -232,6 +254,13 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, fix: Option<FixFlags>) -> Re
     }
     let entries = filter_entries(entries, run)?;
     let summary = Summary::of(reports.iter().copied(), &entries);
+    if let Mode::Report(sink) = &mut mode {
+        return sink(Findings {
+            entries: &entries,
+            summary: &summary,
+            rules: &set,
+        });
+    }
     let diffing = fix.is_some_and(|f| f.diff);
     if diffing && run.format != Format::Json && run.format != Format::Sarif {
         out.text(&diff_output)?;

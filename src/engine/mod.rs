@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod matcher;
 pub mod parse;
 pub mod plan;
+pub mod shard;
 pub mod source;
 pub mod suppress;
 pub mod undo;

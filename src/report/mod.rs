@@ -8,8 +8,10 @@ pub mod baseline;
 pub mod diff;
 pub mod github;
 pub mod json;
+pub mod owners;
 pub mod sarif;
 pub mod text;
+pub mod upgrade;
 
 use std::path::Path;
 
@@ -19,7 +21,9 @@ use crate::engine::{FileReport, FileStatus};
 use crate::rules::{Rule, Safety, Severity};
 
 /// Whether a finding can be fixed, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Fixability {
     /// `upshift fix` fixes it.

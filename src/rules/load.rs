@@ -21,6 +21,8 @@ pub struct Pack {
     pub name: String,
     pub description: String,
     pub framework: Option<String>,
+    /// The framework's feature releases, oldest first.
+    pub releases: Vec<String>,
 }
 
 /// Every loaded rule, in a fixed order: built-ins first, then each `--rules` directory; within
@@ -84,6 +86,7 @@ impl RuleSet {
                             name: file.pack,
                             description: doc.description,
                             framework: doc.framework,
+                            releases: doc.releases,
                         },
                     );
                 }
@@ -121,6 +124,7 @@ impl RuleSet {
                             name: rule.pack.clone(),
                             description: String::new(),
                             framework: None,
+                            releases: Vec::new(),
                         });
                         set.rules.push(rule);
                     }

@@ -159,4 +159,7 @@ pub struct PackDoc {
     /// The framework whose versions the pack's rules name (`django`, `spring-boot`, ...).
     #[serde(default)]
     pub framework: Option<String>,
+    /// The framework's feature releases, oldest first: the steps of an upgrade path.
+    #[serde(default)]
+    pub releases: Vec<String>,
 }

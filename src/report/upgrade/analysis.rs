@@ -1,0 +1,474 @@
+//! From findings to a plan: per project and framework, the upgrade path in release steps, what
+//! blocks each step, the effort, the owners and the hot spots.
+//!
+//! A finding belongs to the first step on the path at or after the version that matters for
+//! it: the release that removed the old form (a *blocker* once the target reaches it), else the
+//! one that deprecated it (a *deprecation*), else the one where the new form exists (a
+//! *modernisation*, optional). What is already removed in the current version is due at the
+//! first step.
+//!
+//! Effort model: a finding a person must change costs its rule's `effort_minutes`; a fix that
+//! upshift applies costs review time only: [`REVIEW_SAFE_MINUTES`] for a safe fix and
+//! [`REVIEW_UNSAFE_MINUTES`] for one that may change behaviour.
+
+use std::collections::BTreeMap;
+
+use super::{ReportFinding, UpgradeReport};
+use crate::report::Fixability;
+use crate::rules::Version;
+
+/// Review minutes per finding that a safe fix resolves.
+pub const REVIEW_SAFE_MINUTES: u32 = 1;
+/// Review minutes per finding that an unsafe fix resolves.
+pub const REVIEW_UNSAFE_MINUTES: u32 = 3;
+/// How many entries each hot-spot list shows.
+pub const HOT_SPOTS: usize = 10;
+
+/// What a finding means for the upgrade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Removed at or before the target: the upgrade cannot go past this step without it.
+    Blocker,
+    /// Deprecated at or before the target, still working there.
+    Deprecation,
+    /// A newer form exists; nothing breaks without the change.
+    Modernisation,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Blocker => "blocker",
+            Kind::Deprecation => "deprecation",
+            Kind::Modernisation => "modernisation",
+        }
+    }
+}
+
+/// Counts and minutes for a set of findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub findings: usize,
+    pub blockers: usize,
+    pub deprecations: usize,
+    pub modernisations: usize,
+    pub safe_fixes: usize,
+    pub unsafe_fixes: usize,
+    pub manual: usize,
+    pub minutes: u64,
+}
+
+impl Totals {
+    fn add(&mut self, finding: &ReportFinding, kind: Kind) {
+        self.findings += 1;
+        match kind {
+            Kind::Blocker => self.blockers += 1,
+            Kind::Deprecation => self.deprecations += 1,
+            Kind::Modernisation => self.modernisations += 1,
+        }
+        match finding.fix {
+            Fixability::Safe => self.safe_fixes += 1,
+            Fixability::Unsafe => self.unsafe_fixes += 1,
+            Fixability::None => self.manual += 1,
+        }
+        self.minutes += u64::from(minutes(finding));
+    }
+
+    /// Findings upshift fixes (with `--unsafe-fixes` for some).
+    pub fn fixable(&self) -> usize {
+        self.safe_fixes + self.unsafe_fixes
+    }
+}
+
+/// The minutes one finding costs under the effort model.
+pub fn minutes(finding: &ReportFinding) -> u32 {
+    match finding.fix {
+        Fixability::Safe => REVIEW_SAFE_MINUTES,
+        Fixability::Unsafe => REVIEW_UNSAFE_MINUTES,
+        Fixability::None => finding.effort_minutes,
+    }
+}
+
+/// A finding placed on the path.
+#[derive(Debug, Clone)]
+pub struct Placed<'r> {
+    pub finding: &'r ReportFinding,
+    pub kind: Kind,
+}
+
+/// One release step of an upgrade.
+#[derive(Debug, Clone)]
+pub struct Step<'r> {
+    /// The release this step arrives at; `-` for findings without versions.
+    pub version: String,
+    pub totals: Totals,
+    pub findings: Vec<Placed<'r>>,
+}
+
+/// The findings of one rule within a step.
+#[derive(Debug, Clone)]
+pub struct RuleGroup<'r> {
+    pub rule: &'r str,
+    pub kind: Kind,
+    pub fix: Fixability,
+    pub docs: &'r str,
+    pub count: usize,
+    pub minutes: u64,
+}
+
+impl<'r> Step<'r> {
+    /// The step's findings by rule: blockers first, then by count.
+    pub fn by_rule(&self) -> Vec<RuleGroup<'r>> {
+        let mut groups: Vec<RuleGroup<'r>> = Vec::new();
+        for placed in &self.findings {
+            let f = placed.finding;
+            match groups.iter_mut().find(|g| g.rule == f.rule) {
+                Some(group) => {
+                    group.count += 1;
+                    group.minutes += u64::from(minutes(f));
+                }
+                None => groups.push(RuleGroup {
+                    rule: &f.rule,
+                    kind: placed.kind,
+                    fix: f.fix,
+                    docs: &f.docs,
+                    count: 1,
+                    minutes: u64::from(minutes(f)),
+                }),
+            }
+        }
+        groups.sort_by(|a, b| (a.kind, b.count, a.rule).cmp(&(b.kind, a.count, b.rule)));
+        groups
+    }
+}
+
+/// `95 min` as `1 h 35 min`.
+pub fn duration(minutes: u64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// One framework of one project, from its current version to the target.
+#[derive(Debug, Clone)]
+pub struct Upgrade<'r> {
+    pub framework: String,
+    pub current: Option<String>,
+    pub target: Option<String>,
+    pub steps: Vec<Step<'r>>,
+    pub totals: Totals,
+}
+
+impl Upgrade<'_> {
+    /// `3.2 -> 4.0 -> 4.1 -> 4.2`.
+    pub fn path(&self) -> String {
+        if self.steps.iter().all(|s| s.version == "-") {
+            return "no version steps".to_string();
+        }
+        let mut parts: Vec<String> = vec![self.current.clone().unwrap_or("?".into())];
+        parts.extend(self.steps.iter().map(|s| s.version.clone()));
+        parts.join(" -> ")
+    }
+}
+
+/// A project's upgrades.
+#[derive(Debug, Clone)]
+pub struct ProjectPlan<'r> {
+    /// The project root; `(no project)` for files outside every project.
+    pub root: String,
+    pub upgrades: Vec<Upgrade<'r>>,
+    pub totals: Totals,
+}
+
+/// Everything the rendered reports show.
+#[derive(Debug, Clone)]
+pub struct Analysis<'r> {
+    pub totals: Totals,
+    pub projects: Vec<ProjectPlan<'r>>,
+    /// Per owner (from CODEOWNERS); `(unowned)` for files no line covers.
+    pub owners: Vec<(String, Totals)>,
+    pub hot_files: Vec<(String, usize)>,
+    pub hot_dirs: Vec<(String, usize)>,
+    pub top_rules: Vec<(String, usize)>,
+}
+
+pub const NO_PROJECT: &str = "(no project)";
+pub const UNOWNED: &str = "(unowned)";
+
+fn parse(version: Option<&String>) -> Option<Version> {
+    version.and_then(|v| v.parse().ok())
+}
+
+/// The framework a finding is about: its rule's, or its pack for rules without versions.
+pub fn framework_of(finding: &ReportFinding) -> String {
+    finding.framework.clone().unwrap_or_else(|| {
+        finding
+            .rule
+            .split_once('/')
+            .map_or(finding.rule.clone(), |(pack, _)| pack.to_string())
+    })
+}
+
+/// The `--target` version for `framework`, else its latest known release.
+fn target_for(report: &UpgradeReport, framework: &str) -> Option<Version> {
+    report
+        .targets
+        .iter()
+        .filter_map(|t| t.split_once('@'))
+        .find(|(f, _)| *f == framework)
+        .and_then(|(_, v)| v.parse().ok())
+        .or_else(|| {
+            report
+                .releases
+                .get(framework)
+                .and_then(|r| r.last())
+                .and_then(|v| v.parse().ok())
+        })
+}
+
+/// Where a finding falls: its kind and the version that decides its step.
+pub fn classify(finding: &ReportFinding, target: Option<&Version>) -> (Kind, Option<Version>) {
+    let reached = |v: &Option<Version>| match (v, target) {
+        (Some(v), Some(t)) => v <= t,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let removed = parse(finding.removed_in.as_ref());
+    let deprecated = parse(finding.deprecated_in.as_ref());
+    if reached(&removed) {
+        (Kind::Blocker, removed)
+    } else if reached(&deprecated) {
+        (Kind::Deprecation, deprecated)
+    } else {
+        (Kind::Modernisation, parse(finding.fixable_from.as_ref()))
+    }
+}
+
+/// Analyses a report.
+pub fn analyse(report: &UpgradeReport) -> Analysis<'_> {
+    let mut by_project: BTreeMap<String, BTreeMap<String, Vec<&ReportFinding>>> = BTreeMap::new();
+    for project in &report.projects {
+        by_project.entry(project.root.clone()).or_default();
+    }
+    for finding in &report.findings {
+        let root = finding.project.clone().unwrap_or(NO_PROJECT.to_string());
+        by_project
+            .entry(root)
+            .or_default()
+            .entry(framework_of(finding))
+            .or_default()
+            .push(finding);
+    }
+    let mut totals = Totals::default();
+    let mut owners: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut projects = Vec::new();
+    for (root, frameworks) in by_project {
+        let mut project = ProjectPlan {
+            root: root.clone(),
+            upgrades: Vec::new(),
+            totals: Totals::default(),
+        };
+        for (framework, findings) in frameworks {
+            let upgrade = upgrade(report, &root, &framework, &findings);
+            for step in &upgrade.steps {
+                for placed in &step.findings {
+                    totals.add(placed.finding, placed.kind);
+                    project.totals.add(placed.finding, placed.kind);
+                    let names = if placed.finding.owners.is_empty() {
+                        vec![UNOWNED.to_string()]
+                    } else {
+                        placed.finding.owners.clone()
+                    };
+                    for owner in names {
+                        owners.entry(owner).or_default().add(placed.finding, placed.kind);
+                    }
+                }
+            }
+            project.upgrades.push(upgrade);
+        }
+        projects.push(project);
+    }
+    let count = |key: &dyn Fn(&ReportFinding) -> String| {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for finding in &report.findings {
+            *counts.entry(key(finding)).or_default() += 1;
+        }
+        let mut list: Vec<(String, usize)> = counts.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(HOT_SPOTS);
+        list
+    };
+    Analysis {
+        totals,
+        projects,
+        owners: owners.into_iter().collect(),
+        hot_files: count(&|f| f.path.clone()),
+        hot_dirs: count(&|f| {
+            f.path
+                .rsplit_once('/')
+                .map_or(".".to_string(), |(dir, _)| dir.to_string())
+        }),
+        top_rules: count(&|f| f.rule.clone()),
+    }
+}
+
+fn upgrade<'r>(
+    report: &'r UpgradeReport,
+    root: &str,
+    framework: &str,
+    findings: &[&'r ReportFinding],
+) -> Upgrade<'r> {
+    let current = report
+        .project(root)
+        .and_then(|p| p.version_of(framework))
+        .map(|v| v.version.clone());
+    let current_version = parse(current.as_ref());
+    let target = target_for(report, framework);
+    let releases: Vec<Version> = report
+        .releases
+        .get(framework)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.parse().ok())
+        .filter(|r: &Version| current_version.as_ref().is_none_or(|c| r > c))
+        .filter(|r| target.as_ref().is_none_or(|t| r <= t))
+        .collect();
+    // Every release on the path is a step, with findings or not.
+    let mut steps: Vec<Step<'r>> = releases
+        .iter()
+        .map(|r| Step {
+            version: r.to_string(),
+            totals: Totals::default(),
+            findings: Vec::new(),
+        })
+        .collect();
+    for finding in findings {
+        let (kind, decisive) = classify(finding, target.as_ref());
+        let step = match (&decisive, releases.first()) {
+            (_, None) => target.as_ref().map_or("-".to_string(), ToString::to_string),
+            (Some(v), Some(first)) => releases
+                .iter()
+                .find(|r| *r >= v)
+                .unwrap_or(if v < first { first } else { releases.last().unwrap_or(first) })
+                .to_string(),
+            (None, Some(first)) => first.to_string(),
+        };
+        let index = match steps.iter().position(|s| s.version == step) {
+            Some(i) => i,
+            None => {
+                steps.push(Step {
+                    version: step,
+                    totals: Totals::default(),
+                    findings: Vec::new(),
+                });
+                steps.len() - 1
+            }
+        };
+        steps[index].totals.add(finding, kind);
+        steps[index].findings.push(Placed { finding, kind });
+    }
+    steps.sort_by(|a, b| {
+        let key = |s: &Step| s.version.parse::<Version>().ok();
+        key(a).cmp(&key(b))
+    });
+    let mut totals = Totals::default();
+    for step in &steps {
+        for placed in &step.findings {
+            totals.add(placed.finding, placed.kind);
+        }
+    }
+    Upgrade {
+        framework: framework.to_string(),
+        current,
+        target: target.map(|t| t.to_string()),
+        steps,
+        totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::upgrade::{ProjectEntry, VersionEntry};
+
+    fn finding(rule: &str, removed: Option<&str>, deprecated: Option<&str>, fix: Fixability) -> ReportFinding {
+        ReportFinding {
+            path: "shop/views.py".into(),
+            line: 1,
+            column: 1,
+            rule: rule.into(),
+            severity: "warning".into(),
+            message: String::new(),
+            docs: String::new(),
+            fix,
+            framework: Some("django".into()),
+            deprecated_in: deprecated.map(Into::into),
+            removed_in: removed.map(Into::into),
+            fixable_from: None,
+            effort_minutes: 10,
+            project: Some("shop".into()),
+            owners: vec!["@shop".into()],
+        }
+    }
+
+    fn report(findings: Vec<ReportFinding>) -> UpgradeReport {
+        UpgradeReport {
+            version: 1,
+            tool_version: String::new(),
+            targets: vec!["django@4.2".into()],
+            files: 3,
+            projects: vec![ProjectEntry {
+                root: "shop".into(),
+                versions: vec![VersionEntry {
+                    framework: "django".into(),
+                    version: "3.2.20".into(),
+                    spec: "==3.2.20".into(),
+                    pinned: true,
+                    source: "shop/requirements.txt:1".into(),
+                }],
+            }],
+            releases: BTreeMap::from([(
+                "django".into(),
+                ["3.1", "3.2", "4.0", "4.1", "4.2", "5.0"].map(String::from).to_vec(),
+            )]),
+            findings,
+        }
+    }
+
+    #[test]
+    fn findings_fall_on_the_step_that_removes_or_deprecates_them() {
+        let report = report(vec![
+            finding("django/a", Some("4.0"), Some("3.0"), Fixability::Safe),
+            finding("django/b", Some("5.0"), Some("4.1"), Fixability::None),
+            finding("django/c", Some("3.1"), None, Fixability::Unsafe),
+        ]);
+        let analysis = analyse(&report);
+        let upgrade = &analysis.projects[0].upgrades[0];
+        assert_eq!(upgrade.path(), "3.2.20 -> 4.0 -> 4.1 -> 4.2");
+        let steps: Vec<(&str, Vec<(&str, Kind)>)> = upgrade
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.version.as_str(),
+                    s.findings.iter().map(|p| (p.finding.rule.as_str(), p.kind)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                ("4.0", vec![("django/a", Kind::Blocker), ("django/c", Kind::Blocker)]),
+                ("4.1", vec![("django/b", Kind::Deprecation)]),
+                ("4.2", vec![]),
+            ]
+        );
+        // 1 (safe review) + 10 (manual) + 3 (unsafe review).
+        assert_eq!(analysis.totals.minutes, 14);
+        assert_eq!(analysis.owners, vec![("@shop".to_string(), analysis.totals)]);
+        assert_eq!(analysis.hot_files, vec![("shop/views.py".to_string(), 3)]);
+    }
+}
