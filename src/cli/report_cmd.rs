@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 
 use super::args::{
-    DetectArgs, PlanArgs, ReportArgs, ReportCommand, ReportFormat, ReportOutput, RuleArgs,
-    RunArgs, ScanArgs,
+    DetectArgs, PlanArgs, ReportArgs, ReportCommand, ReportFormat, ReportOutput, RuleArgs, RunArgs,
+    ScanArgs,
 };
 use super::output::Output;
 use super::run::{self, Findings, Mode};
@@ -115,7 +115,8 @@ fn write_report(report: &UpgradeReport, output: &ReportOutput) -> Result<ExitCod
 fn emit(text: &str, path: Option<&Path>) -> Result<ExitCode> {
     match path {
         Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Wrote {}.", path.display());
         }
         None => Output::stdout().text(text)?,
@@ -130,10 +131,12 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
         for file in &merge.files {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            parts.push(
-                UpgradeReport::from_json(&text)
-                    .map_err(|e| anyhow!("{}: not a JSON report of `upshift report`: {e}", file.display()))?,
-            );
+            parts.push(UpgradeReport::from_json(&text).map_err(|e| {
+                anyhow!(
+                    "{}: not a JSON report of `upshift report`: {e}",
+                    file.display()
+                )
+            })?);
         }
         let merged = UpgradeReport::merge(parts).map_err(|e| anyhow!(e))?;
         return write_report(&merged, &merge.output);

@@ -41,7 +41,9 @@ pub const READERS: &[(&str, Reader)] = &[
 
 /// Whether `name` is a manifest file name (`requirements-dev.txt` included).
 pub fn is_manifest(name: &str) -> bool {
-    READERS.iter().any(|(pattern, _)| matches_name(pattern, name))
+    READERS
+        .iter()
+        .any(|(pattern, _)| matches_name(pattern, name))
 }
 
 fn matches_name(pattern: &str, name: &str) -> bool {
@@ -117,7 +119,9 @@ fn declared(framework: &'static str, spec: &str, line: usize) -> Option<Declared
 
 /// The 1-based line of the first line of `text` that contains `needle`.
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
 }
 
 /// `    rails (7.0.4)` in the specs, and `RUBY VERSION` / `   ruby 3.1.2p20`.
@@ -189,8 +193,7 @@ fn requirement_spec<'t>(requirement: &'t str, package: &str) -> Option<&'t str> 
         None => spec,
     };
     let spec = spec.trim_start_matches('(').trim_end_matches(')').trim();
-    (spec.starts_with("==") || spec.starts_with(">=") || spec.starts_with("~="))
-        .then_some(spec)
+    (spec.starts_with("==") || spec.starts_with(">=") || spec.starts_with("~=")).then_some(spec)
 }
 
 /// `django==3.2.25`, `Django>=3.2,<4.0` or `django~=3.2` in a requirements file.
@@ -222,7 +225,11 @@ fn pyproject(text: &str) -> Vec<Declared> {
     let mut out = Vec::new();
     if let Some(project) = doc.get("project") {
         let dependencies = project.get("dependencies").and_then(|d| d.as_array());
-        for dependency in dependencies.into_iter().flatten().filter_map(|d| d.as_str()) {
+        for dependency in dependencies
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str())
+        {
             if let Some(spec) = requirement_spec(dependency, "django") {
                 out.extend(declared("django", spec, line_of(text, dependency)));
             }
@@ -243,7 +250,11 @@ fn pyproject(text: &str) -> Vec<Declared> {
             _ => continue,
         };
         if let Some(spec) = poetry_spec(value) {
-            out.extend(declared(framework, spec, line_of(text, &format!("{name} ="))));
+            out.extend(declared(
+                framework,
+                spec,
+                line_of(text, &format!("{name} =")),
+            ));
         }
     }
     dedup(out)
@@ -260,12 +271,19 @@ fn pipfile(text: &str) -> Vec<Declared> {
         if name.eq_ignore_ascii_case("django")
             && let Some(spec) = poetry_spec(value).filter(|s| *s != "*")
         {
-            out.extend(declared("django", spec, line_of(text, &format!("{name} ="))));
+            out.extend(declared(
+                "django",
+                spec,
+                line_of(text, &format!("{name} =")),
+            ));
         }
     }
     let requires = doc.get("requires");
     if let Some(spec) = requires
-        .and_then(|r| r.get("python_full_version").or_else(|| r.get("python_version")))
+        .and_then(|r| {
+            r.get("python_full_version")
+                .or_else(|| r.get("python_version"))
+        })
         .and_then(|v| v.as_str())
     {
         out.extend(declared("python", spec, line_of(text, "python_")));
@@ -313,9 +331,15 @@ fn setup_cfg(text: &str) -> Vec<Declared> {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if let Some(rest) = trimmed.strip_prefix("python_requires") {
-            out.extend(declared("python", rest.trim_start_matches([' ', '=']), i + 1));
+            out.extend(declared(
+                "python",
+                rest.trim_start_matches([' ', '=']),
+                i + 1,
+            ));
         }
-        let requirement = trimmed.strip_prefix("install_requires =").unwrap_or(trimmed);
+        let requirement = trimmed
+            .strip_prefix("install_requires =")
+            .unwrap_or(trimmed);
         if let Some(spec) = requirement_spec(requirement, "django") {
             out.extend(declared("django", spec, i + 1));
         }
@@ -375,7 +399,11 @@ fn pom(text: &str) -> Vec<Declared> {
     {
         out.extend(declared("spring-boot", value, line));
     }
-    for name in ["java.version", "maven.compiler.release", "maven.compiler.source"] {
+    for name in [
+        "java.version",
+        "maven.compiler.release",
+        "maven.compiler.source",
+    ] {
         if let Some((line, value)) = property(name)
             && let Some((line, value)) = resolve(value, line)
         {
@@ -426,7 +454,11 @@ fn gradle_properties(text: &str) -> Vec<Declared> {
         .enumerate()
         .find_map(|(i, line)| {
             let rest = line.trim().strip_prefix("springBootVersion")?;
-            declared("spring-boot", rest.trim_start_matches([' ', '=', ':']), i + 1)
+            declared(
+                "spring-boot",
+                rest.trim_start_matches([' ', '=', ':']),
+                i + 1,
+            )
         })
         .into_iter()
         .collect()
@@ -449,7 +481,12 @@ mod tests {
 
     fn one(found: Vec<Declared>) -> (String, String, bool, usize) {
         let d = found.into_iter().next().expect("a declaration");
-        (d.framework.to_string(), d.version.to_string(), d.pinned, d.line)
+        (
+            d.framework.to_string(),
+            d.version.to_string(),
+            d.pinned,
+            d.line,
+        )
     }
 
     #[test]
@@ -473,7 +510,10 @@ mod tests {
         let poetry = "[tool.poetry.dependencies]\npython = \"^3.8\"\nDjango = { version = \"3.2.4\", extras = [\"bcrypt\"] }\n";
         let found = pyproject(poetry);
         let get = |name: &str| found.iter().find(|d| d.framework == name).unwrap();
-        assert_eq!((get("python").version.to_string(), get("python").line), ("3.8".into(), 2));
+        assert_eq!(
+            (get("python").version.to_string(), get("python").line),
+            ("3.8".into(), 2)
+        );
         assert_eq!((get("django").pinned, get("django").line), (true, 3));
         let lock = "[[package]]\nname = \"asgiref\"\nversion = \"3.7\"\n\n[[package]]\nname = \"django\"\nversion = \"4.2.7\"\n";
         assert_eq!(
@@ -489,9 +529,16 @@ mod tests {
     fn ruby_manifests() {
         let lock = "GEM\n  specs:\n    rails (6.1.7.3)\n\nRUBY VERSION\n   ruby 3.1.2p20\n";
         let found = gemfile_lock(lock);
-        assert_eq!(one(found.clone()), ("rails".into(), "6.1.7".into(), true, 3));
         assert_eq!(
-            (found[1].framework, found[1].version.to_string(), found[1].line),
+            one(found.clone()),
+            ("rails".into(), "6.1.7".into(), true, 3)
+        );
+        assert_eq!(
+            (
+                found[1].framework,
+                found[1].version.to_string(),
+                found[1].line
+            ),
             ("ruby", "3.1.2".into(), 6)
         );
         assert_eq!(
@@ -504,18 +551,33 @@ mod tests {
     fn java_manifests() {
         let parent = "<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>2.7.18</version>\n  </parent>\n  <properties>\n    <java.version>1.8</java.version>\n  </properties>\n</project>\n";
         let found = pom(parent);
-        assert_eq!(one(found.clone()), ("spring-boot".into(), "2.7.18".into(), true, 5));
-        assert_eq!((found[1].framework, found[1].version.to_string()), ("java", "8".into()));
+        assert_eq!(
+            one(found.clone()),
+            ("spring-boot".into(), "2.7.18".into(), true, 5)
+        );
+        assert_eq!(
+            (found[1].framework, found[1].version.to_string()),
+            ("java", "8".into())
+        );
         let bom = "<properties>\n<boot.version>2.6.3</boot.version>\n</properties>\n<dependency>\n<artifactId>spring-boot-dependencies</artifactId>\n<version>${boot.version}</version>\n</dependency>\n";
-        assert_eq!(one(pom(bom)), ("spring-boot".into(), "2.6.3".into(), true, 2));
+        assert_eq!(
+            one(pom(bom)),
+            ("spring-boot".into(), "2.6.3".into(), true, 2)
+        );
         let groovy = "plugins {\n    id 'org.springframework.boot' version '2.5.4'\n}\nsourceCompatibility = '11'\n";
         let found = gradle(groovy);
-        assert_eq!(one(found.clone()), ("spring-boot".into(), "2.5.4".into(), true, 2));
+        assert_eq!(
+            one(found.clone()),
+            ("spring-boot".into(), "2.5.4".into(), true, 2)
+        );
         assert_eq!(found[1].version.to_string(), "11");
         let kotlin = "plugins {\n    id(\"org.springframework.boot\") version \"3.1.0\"\n}\njava { toolchain { languageVersion.set(JavaLanguageVersion.of(17)) } }\n";
         let found = gradle(kotlin);
         assert_eq!(found[0].version.to_string(), "3.1.0");
         assert_eq!(found[1].version.to_string(), "17");
-        assert_eq!(one(gradle_properties("springBootVersion=2.3.1\n")).1, "2.3.1");
+        assert_eq!(
+            one(gradle_properties("springBootVersion=2.3.1\n")).1,
+            "2.3.1"
+        );
     }
 }

@@ -91,17 +91,32 @@ mod tests {
         write("shop/requirements.txt", "Django==3.2.20\n");
         write("shop/.python-version", "3.9\n");
         write("shop/app/views.py", "x = 1\n");
-        write("billing/pom.xml", "<artifactId>spring-boot-starter-parent</artifactId>\n<version>2.7.1</version>\n");
+        write(
+            "billing/pom.xml",
+            "<artifactId>spring-boot-starter-parent</artifactId>\n<version>2.7.1</version>\n",
+        );
         write("docs/readme.txt", "no manifest\n");
         let projects = find(&[root.path().to_path_buf()], &mut Detector::default());
         let roots: Vec<String> = projects
             .iter()
-            .map(|p| p.root.strip_prefix(root.path()).unwrap().display().to_string())
+            .map(|p| {
+                p.root
+                    .strip_prefix(root.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
             .collect();
         assert_eq!(roots, vec!["billing", "shop"]);
         let shop = &projects[1];
-        assert_eq!(shop.version_of("django").unwrap().target.to_string(), "django@3.2.20");
-        assert_eq!(shop.version_of("python").unwrap().target.to_string(), "python@3.9");
+        assert_eq!(
+            shop.version_of("django").unwrap().target.to_string(),
+            "django@3.2.20"
+        );
+        assert_eq!(
+            shop.version_of("python").unwrap().target.to_string(),
+            "python@3.9"
+        );
         let owner = owning(&projects, &root.path().join("shop/app/views.py")).unwrap();
         assert_eq!(owner.root, shop.root);
         assert!(owning(&projects, &root.path().join("docs/readme.txt")).is_none());

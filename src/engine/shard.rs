@@ -56,7 +56,10 @@ mod tests {
         let shards: Vec<Shard> = (1..=4).map(|k| format!("{k}/4").parse().unwrap()).collect();
         for i in 0..500 {
             let path = format!("./services/app{}/module_{i}.py", i % 7);
-            let owners = shards.iter().filter(|s| s.includes(Path::new(&path))).count();
+            let owners = shards
+                .iter()
+                .filter(|s| s.includes(Path::new(&path)))
+                .count();
             assert_eq!(owners, 1, "{path}");
         }
         // The same file, written with or without `./`, is in the same shard.

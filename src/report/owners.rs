@@ -58,11 +58,7 @@ impl CodeOwners {
         self.lines
             .iter()
             .rev()
-            .find(|(matcher, _)| {
-                matcher
-                    .matched_path_or_any_parents(path, false)
-                    .is_ignore()
-            })
+            .find(|(matcher, _)| matcher.matched_path_or_any_parents(path, false).is_ignore())
             .map_or(&[], |(_, owners)| owners.as_slice())
     }
 }

@@ -283,7 +283,10 @@ pub fn analyse(report: &UpgradeReport) -> Analysis<'_> {
                         placed.finding.owners.clone()
                     };
                     for owner in names {
-                        owners.entry(owner).or_default().add(placed.finding, placed.kind);
+                        owners
+                            .entry(owner)
+                            .or_default()
+                            .add(placed.finding, placed.kind);
                     }
                 }
             }
@@ -352,7 +355,11 @@ fn upgrade<'r>(
             (Some(v), Some(first)) => releases
                 .iter()
                 .find(|r| *r >= v)
-                .unwrap_or(if v < first { first } else { releases.last().unwrap_or(first) })
+                .unwrap_or(if v < first {
+                    first
+                } else {
+                    releases.last().unwrap_or(first)
+                })
                 .to_string(),
             (None, Some(first)) => first.to_string(),
         };
@@ -394,7 +401,12 @@ mod tests {
     use super::*;
     use crate::report::upgrade::{ProjectEntry, VersionEntry};
 
-    fn finding(rule: &str, removed: Option<&str>, deprecated: Option<&str>, fix: Fixability) -> ReportFinding {
+    fn finding(
+        rule: &str,
+        removed: Option<&str>,
+        deprecated: Option<&str>,
+        fix: Fixability,
+    ) -> ReportFinding {
         ReportFinding {
             path: "shop/views.py".into(),
             line: 1,
@@ -432,7 +444,9 @@ mod tests {
             }],
             releases: BTreeMap::from([(
                 "django".into(),
-                ["3.1", "3.2", "4.0", "4.1", "4.2", "5.0"].map(String::from).to_vec(),
+                ["3.1", "3.2", "4.0", "4.1", "4.2", "5.0"]
+                    .map(String::from)
+                    .to_vec(),
             )]),
             findings,
         }
@@ -454,21 +468,30 @@ mod tests {
             .map(|s| {
                 (
                     s.version.as_str(),
-                    s.findings.iter().map(|p| (p.finding.rule.as_str(), p.kind)).collect(),
+                    s.findings
+                        .iter()
+                        .map(|p| (p.finding.rule.as_str(), p.kind))
+                        .collect(),
                 )
             })
             .collect();
         assert_eq!(
             steps,
             vec![
-                ("4.0", vec![("django/a", Kind::Blocker), ("django/c", Kind::Blocker)]),
+                (
+                    "4.0",
+                    vec![("django/a", Kind::Blocker), ("django/c", Kind::Blocker)]
+                ),
                 ("4.1", vec![("django/b", Kind::Deprecation)]),
                 ("4.2", vec![]),
             ]
         );
         // 1 (safe review) + 10 (manual) + 3 (unsafe review).
         assert_eq!(analysis.totals.minutes, 14);
-        assert_eq!(analysis.owners, vec![("@shop".to_string(), analysis.totals)]);
+        assert_eq!(
+            analysis.owners,
+            vec![("@shop".to_string(), analysis.totals)]
+        );
         assert_eq!(analysis.hot_files, vec![("shop/views.py".to_string(), 3)]);
     }
 }

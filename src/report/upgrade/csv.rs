@@ -4,8 +4,20 @@ use super::UpgradeReport;
 use super::analysis;
 
 const HEADER: &[&str] = &[
-    "project", "framework", "step", "kind", "path", "line", "column", "rule", "severity", "fix",
-    "minutes", "owners", "message", "docs",
+    "project",
+    "framework",
+    "step",
+    "kind",
+    "path",
+    "line",
+    "column",
+    "rule",
+    "severity",
+    "fix",
+    "minutes",
+    "owners",
+    "message",
+    "docs",
 ];
 
 /// A field quoted when it holds a comma, quote or line break (RFC 4180).

@@ -55,7 +55,12 @@ fn stacked_bars(rows: &[(String, Totals)]) -> String {
     let label_width = 220.0;
     let bar_width = 460.0;
     let row_height = 26.0;
-    let max = rows.iter().map(|(_, t)| t.findings).max().unwrap_or(0).max(1) as f64;
+    let max = rows
+        .iter()
+        .map(|(_, t)| t.findings)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let height = row_height * rows.len() as f64 + 30.0;
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"Findings per project by kind\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
@@ -164,17 +169,22 @@ pub fn render(report: &UpgradeReport) -> String {
     let targets = if report.targets.is_empty() {
         "the latest known release of each framework".to_string()
     } else {
-        report.targets.iter().map(|t| escape(t)).collect::<Vec<_>>().join(", ")
+        report
+            .targets
+            .iter()
+            .map(|t| escape(t))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h1>Upgrade compatibility report</h1><p class=\"muted\">Target: {targets}. {} files examined in {} projects.</p>\n",
+        "<h1>Upgrade compatibility report</h1><p class=\"muted\">Target: {targets}. {} files examined in {} projects.</p>",
         report.files,
         report.projects.len()
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<div class=\"cards\"><div class=\"card\"><b id=\"total-findings\">{}</b>findings</div><div class=\"card\"><b id=\"total-blockers\" class=\"blocker\">{}</b>blockers</div><div class=\"card\"><b id=\"total-fixable\">{}</b>fixed by <code>upshift fix</code></div><div class=\"card\"><b id=\"total-manual\">{}</b>need a person</div><div class=\"card\"><b id=\"total-effort\">{}</b>estimated effort</div></div>\n",
+        "<div class=\"cards\"><div class=\"card\"><b id=\"total-findings\">{}</b>findings</div><div class=\"card\"><b id=\"total-blockers\" class=\"blocker\">{}</b>blockers</div><div class=\"card\"><b id=\"total-fixable\">{}</b>fixed by <code>upshift fix</code></div><div class=\"card\"><b id=\"total-manual\">{}</b>need a person</div><div class=\"card\"><b id=\"total-effort\">{}</b>estimated effort</div></div>",
         t.findings,
         t.blockers,
         t.fixable(),
@@ -187,9 +197,15 @@ pub fn render(report: &UpgradeReport) -> String {
         .map(|p| (p.root.clone(), p.totals))
         .collect();
     let _ = write!(out, "<h2>Projects</h2>{}", stacked_bars(&rows));
-    let _ = write!(out, "<table><thead><tr><th>Project</th>{TOTALS_HEAD}<tbody>");
+    let _ = write!(
+        out,
+        "<table><thead><tr><th>Project</th>{TOTALS_HEAD}<tbody>"
+    );
     for (root, totals) in &rows {
-        out.push_str(&totals_row(&format!("<code>{}</code>", escape(root)), totals));
+        out.push_str(&totals_row(
+            &format!("<code>{}</code>", escape(root)),
+            totals,
+        ));
     }
     out.push_str(&totals_row("<b>Total</b>", t));
     out.push_str("</tbody></table>\n");
@@ -214,7 +230,10 @@ pub fn render(report: &UpgradeReport) -> String {
                         escape(&source.replace('`', ""))
                     );
                 }
-                None => out.push_str("<p class=\"muted\">Current version not found in the project's manifests.</p>"),
+                None if report.releases.contains_key(&upgrade.framework) => out.push_str(
+                    "<p class=\"muted\">Current version not found in the project's manifests.</p>",
+                ),
+                None => {}
             }
             let _ = write!(out, "<table><thead><tr><th>Step</th>{TOTALS_HEAD}<tbody>");
             for step in &upgrade.steps {
@@ -247,7 +266,10 @@ pub fn render(report: &UpgradeReport) -> String {
         out.push('\n');
     }
     if analysis.owners.iter().any(|(o, _)| o != analysis::UNOWNED) {
-        let _ = write!(out, "<h2>Owners</h2><table><thead><tr><th>Owner</th>{TOTALS_HEAD}<tbody>");
+        let _ = write!(
+            out,
+            "<h2>Owners</h2><table><thead><tr><th>Owner</th>{TOTALS_HEAD}<tbody>"
+        );
         for (owner, totals) in &analysis.owners {
             out.push_str(&totals_row(&escape(owner), totals));
         }
@@ -256,17 +278,27 @@ pub fn render(report: &UpgradeReport) -> String {
     if t.findings > 0 {
         out.push_str("<h2>Hot spots</h2><h3>Rules</h3>");
         out.push_str(&bars(&analysis.top_rules, "Findings per rule"));
-        for (title, list) in [("Files", &analysis.hot_files), ("Directories", &analysis.hot_dirs)] {
-            let _ = write!(out, "<h3>{title}</h3><table><thead><tr><th>{title}</th><th>Findings</th></tr></thead><tbody>");
+        for (title, list) in [
+            ("Files", &analysis.hot_files),
+            ("Directories", &analysis.hot_dirs),
+        ] {
+            let _ = write!(
+                out,
+                "<h3>{title}</h3><table><thead><tr><th>{title}</th><th>Findings</th></tr></thead><tbody>"
+            );
             for (name, count) in list.iter() {
-                let _ = write!(out, "<tr><td><code>{}</code></td><td>{count}</td></tr>", escape(name));
+                let _ = write!(
+                    out,
+                    "<tr><td><code>{}</code></td><td>{count}</td></tr>",
+                    escape(name)
+                );
             }
             out.push_str("</tbody></table>");
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h2>Effort model</h2><p>A finding a person must change costs its rule's estimate (minutes per occurrence). A finding <code>upshift fix</code> resolves costs review time only: {} min for a safe fix, {} min for an unsafe one.</p>\n</body></html>\n",
+        "<h2>Effort model</h2><p>A finding a person must change costs its rule's estimate (minutes per occurrence). A finding <code>upshift fix</code> resolves costs review time only: {} min for a safe fix, {} min for an unsafe one.</p>\n</body></html>",
         analysis::REVIEW_SAFE_MINUTES,
         analysis::REVIEW_UNSAFE_MINUTES
     );
@@ -279,6 +311,9 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -42,7 +42,10 @@ pub fn targets_line(report: &UpgradeReport) -> String {
 pub fn source_of(report: &UpgradeReport, root: &str, upgrade: &Upgrade) -> Option<String> {
     let version = report.project(root)?.version_of(&upgrade.framework)?;
     let kind = if version.pinned { "pinned" } else { "range" };
-    Some(format!("`{}` ({kind}) in `{}`", version.spec, version.source))
+    Some(format!(
+        "`{}` ({kind}) in `{}`",
+        version.spec, version.source
+    ))
 }
 
 pub fn fix_label(fix: Fixability) -> &'static str {
@@ -72,7 +75,12 @@ pub fn render(report: &UpgradeReport) -> String {
     let _ = writeln!(out, "| Project {TOTALS_HEADER}");
     let _ = writeln!(out, "|:--|---:|---:|---:|---:|---:|---:|---:|");
     for project in &analysis.projects {
-        let _ = writeln!(out, "| `{}` | {} |", project.root, totals_cells(&project.totals));
+        let _ = writeln!(
+            out,
+            "| `{}` | {} |",
+            project.root,
+            totals_cells(&project.totals)
+        );
     }
     let _ = writeln!(out, "| **Total** | {} |\n", totals_cells(t));
 

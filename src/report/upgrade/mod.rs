@@ -119,7 +119,11 @@ pub fn display(path: &Path) -> String {
     let path = path.strip_prefix(&cwd).unwrap_or(path);
     let path = path.strip_prefix(".").unwrap_or(path);
     let text = path.to_string_lossy().replace('\\', "/");
-    if text.is_empty() { ".".to_string() } else { text }
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
 }
 
 impl UpgradeReport {

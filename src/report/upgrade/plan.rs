@@ -103,8 +103,16 @@ pub fn batches(report: &UpgradeReport, max_files: usize) -> Vec<Batch> {
             let command = format!(
                 "upshift fix{targets} --select {}{} {}",
                 rules.join(","),
-                if key.unsafe_fix { " --unsafe-fixes" } else { "" },
-                paths.iter().map(|p| shell_word(p)).collect::<Vec<_>>().join(" ")
+                if key.unsafe_fix {
+                    " --unsafe-fixes"
+                } else {
+                    ""
+                },
+                paths
+                    .iter()
+                    .map(|p| shell_word(p))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
             out.push(Batch {
                 number: out.len() + 1,

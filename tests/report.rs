@@ -1,0 +1,274 @@
+//! `detect`, `report` and `plan` on the fixture monorepo (`fixtures/monorepo`: a Django
+//! service, a Spring Boot service and a Rails app at different versions, with CODEOWNERS).
+//! Text formats are snapshots; JSON is checked against its documented shape; a sharded run,
+//! merged, must equal the single run.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const TARGETS: &[&str] = &[
+    "--target",
+    "django@5.2",
+    "--target",
+    "spring-boot@3.3",
+    "--target",
+    "rails@7.2",
+];
+
+fn monorepo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/monorepo")
+}
+
+/// `upshift ARGS` run inside the monorepo, with a private result cache.
+fn upshift(args: &[&str], cache: &Path) -> String {
+    let output = Command::cargo_bin("upshift")
+        .unwrap()
+        .current_dir(monorepo())
+        .env("NO_COLOR", "1")
+        .env("UPSHIFT_CACHE_DIR", cache)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "upshift {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn with_targets<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend_from_slice(TARGETS);
+    all
+}
+
+/// The report JSON without the tool version, which changes with every release.
+fn stable(json: &str) -> Value {
+    let mut doc: Value = serde_json::from_str(json).unwrap();
+    doc.as_object_mut().unwrap().remove("tool_version");
+    doc
+}
+
+#[test]
+fn detect_lists_every_project_with_its_versions_and_their_source() {
+    let cache = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!("detect", upshift(&["detect"], cache.path()));
+    let json: Value = serde_json::from_str(&upshift(&["detect", "--json"], cache.path())).unwrap();
+    assert_eq!(json["version"], 1);
+    let roots: Vec<&str> = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["root"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roots,
+        ["apps/storefront", "services/billing", "services/shop"]
+    );
+}
+
+#[test]
+fn the_markdown_report_plans_each_project_step_by_step() {
+    let cache = tempfile::tempdir().unwrap();
+    let report = upshift(&with_targets(&["report"]), cache.path());
+    insta::assert_snapshot!("report_markdown", report);
+}
+
+#[test]
+fn the_csv_report_has_one_row_per_finding() {
+    let cache = tempfile::tempdir().unwrap();
+    let csv = upshift(&with_targets(&["report", "--format", "csv"]), cache.path());
+    insta::assert_snapshot!("report_csv", csv);
+    let json = stable(&upshift(
+        &with_targets(&["report", "--format", "json"]),
+        cache.path(),
+    ));
+    let rows = csv.lines().count() - 1;
+    assert_eq!(rows, json["findings"].as_array().unwrap().len());
+}
+
+#[test]
+fn the_json_report_follows_its_schema() {
+    let cache = tempfile::tempdir().unwrap();
+    let doc = stable(&upshift(
+        &with_targets(&["report", "--format", "json"]),
+        cache.path(),
+    ));
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["targets"][0], "django@5.2");
+    assert!(doc["files"].as_u64().unwrap() > 0);
+    assert_eq!(doc["releases"]["django"][0], "2.0");
+    for project in doc["projects"].as_array().unwrap() {
+        assert!(project["root"].is_string());
+        for version in project["versions"].as_array().unwrap() {
+            for key in ["framework", "version", "spec", "source"] {
+                assert!(version[key].is_string(), "{key} in {version}");
+            }
+            assert!(version["pinned"].is_boolean());
+        }
+    }
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for finding in findings {
+        for key in ["path", "rule", "severity", "message", "docs", "fix"] {
+            assert!(finding[key].is_string(), "{key} in {finding}");
+        }
+        for key in ["line", "column", "effort_minutes"] {
+            assert!(finding[key].is_u64(), "{key} in {finding}");
+        }
+        assert!(["safe", "unsafe", "none"].contains(&finding["fix"].as_str().unwrap()));
+        assert!(finding["owners"].is_array());
+    }
+    // Ownership comes from .github/CODEOWNERS, the last matching line winning.
+    let owners_of = |path: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["path"] == path)
+            .flat_map(|f| {
+                f["owners"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|o| o.to_string())
+            })
+            .collect()
+    };
+    assert!(
+        owners_of("services/shop/shop/orders/models.py")
+            .iter()
+            .all(|o| o == "\"@dana\"")
+    );
+    assert!(
+        owners_of("services/shop/shop/views.py")
+            .iter()
+            .all(|o| o == "\"@acme/shop\"")
+    );
+}
+
+#[test]
+fn a_sharded_run_merges_into_the_single_run() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let single = upshift(&with_targets(&["report", "--format", "json"]), cache.path());
+    let mut shard_files = Vec::new();
+    for k in 1..=3 {
+        let path = out.path().join(format!("shard-{k}.json"));
+        let shard = format!("{k}/3");
+        let path_text = path.to_str().unwrap().to_string();
+        upshift(
+            &with_targets(&[
+                "report", "--format", "json", "--shard", &shard, "-o", &path_text,
+            ]),
+            cache.path(),
+        );
+        shard_files.push(path_text);
+    }
+    // Each shard saw only part of the files.
+    let files: Vec<u64> = shard_files
+        .iter()
+        .map(|f| {
+            stable(&std::fs::read_to_string(f).unwrap())["files"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|&n| n < stable(&single)["files"].as_u64().unwrap())
+    );
+    let mut merge = vec!["report", "merge", "--format", "json"];
+    merge.extend(shard_files.iter().map(String::as_str));
+    let merged = upshift(&merge, cache.path());
+    assert_eq!(stable(&merged), stable(&single));
+    // And every format made from the merge is the single run's.
+    let mut merge_md = vec!["report", "merge"];
+    merge_md.extend(shard_files.iter().map(String::as_str));
+    assert_eq!(
+        upshift(&merge_md, cache.path()),
+        upshift(&with_targets(&["report"]), cache.path())
+    );
+}
+
+#[test]
+fn the_plan_batches_fixable_work_step_by_step() {
+    let cache = tempfile::tempdir().unwrap();
+    let plan = upshift(&with_targets(&["plan", "--max-files", "2"]), cache.path());
+    insta::assert_snapshot!("plan_markdown", plan);
+    let json: Value = serde_json::from_str(&upshift(
+        &with_targets(&["plan", "--json", "--max-files", "2"]),
+        cache.path(),
+    ))
+    .unwrap();
+    let batches = json["batches"].as_array().unwrap();
+    assert!(
+        batches
+            .iter()
+            .all(|b| b["files"].as_array().unwrap().len() <= 2)
+    );
+    // Within a project and framework, steps never go backwards, and safe comes before unsafe.
+    let mut last: std::collections::HashMap<String, (String, String)> = Default::default();
+    for batch in batches {
+        let key = format!("{} {}", batch["project"], batch["framework"]);
+        let now = (batch["step"].to_string(), batch["safety"].to_string());
+        if let Some(before) = last.get(&key) {
+            assert!(before.0 <= now.0, "{key}: {before:?} then {now:?}");
+            if before.0 == now.0 {
+                assert!(!(before.1 == "\"unsafe\"" && now.1 == "\"safe\""), "{key}");
+            }
+        }
+        last.insert(key, now);
+    }
+}
+
+#[test]
+fn applying_every_batch_fixes_everything_the_plan_lists() {
+    let cache = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&monorepo(), work.path());
+    let run = |args: &[&str]| {
+        Command::cargo_bin("upshift")
+            .unwrap()
+            .current_dir(work.path())
+            .env("UPSHIFT_CACHE_DIR", cache.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let plan: Value =
+        serde_json::from_slice(&run(&with_targets(&["plan", "--json", "--max-files", "3"])).stdout)
+            .unwrap();
+    for batch in plan["batches"].as_array().unwrap() {
+        let command = batch["command"].as_str().unwrap();
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let mut args = words.clone();
+        args.push("--allow-dirty");
+        let output = run(&args);
+        assert!(output.status.code().unwrap() <= 1, "{command}");
+    }
+    let after: Value =
+        serde_json::from_slice(&run(&with_targets(&["report", "--format", "json"])).stdout)
+            .unwrap();
+    let left: Vec<&Value> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fix"] != "none")
+        .collect();
+    assert!(left.is_empty(), "fixable findings left: {left:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
