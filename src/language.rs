@@ -22,6 +22,9 @@ fn grammar_for(name: &str) -> Option<tree_sitter::Language> {
         "java" => tree_sitter_java::LANGUAGE.into(),
         "ruby" => tree_sitter_ruby::LANGUAGE.into(),
         "sql" => tree_sitter_sequel::LANGUAGE.into(),
+        "properties" => tree_sitter_properties::LANGUAGE.into(),
+        "yaml" => tree_sitter_yaml::LANGUAGE.into(),
+        "xml" => tree_sitter_xml::LANGUAGE_XML.into(),
         _ => return None,
     })
 }
@@ -129,7 +132,10 @@ mod tests {
 
     #[test]
     fn every_grammar_folder_loads() {
-        assert_eq!(names(), vec!["java", "python", "ruby", "sql"]);
+        assert_eq!(
+            names(),
+            vec!["java", "properties", "python", "ruby", "sql", "xml", "yaml"]
+        );
         for lang in LANGUAGES.iter() {
             assert!(!lang.comment.is_empty());
         }
