@@ -2,7 +2,7 @@
 //! the rule set, the selection and upshift's version, so an unchanged tree is checked again at
 //! about the cost of reading it. Stored in the user's cache folder (`$UPSHIFT_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/upshift`, else `~/.cache/upshift`), never in the repository; safe to delete. Never
-//! stale: a changed file misses, and any change to the rules, targets or version changes the
+//! stale: a changed file misses, and any change to the rules, targets, version or binary changes the
 //! key, so the old entries are never read. A damaged cache file is ignored.
 
 use std::collections::HashMap;
@@ -42,9 +42,11 @@ pub struct Cache {
     changed: Mutex<bool>,
 }
 
-/// The key of a plan: upshift's version and every active rule as compiled, with its severity.
+/// The key of a plan: upshift's version and build, and every active rule as compiled, with its
+/// severity.
 pub fn plan_key(plan: &Plan) -> u64 {
     let mut hash = fnv1a(SEED, env!("CARGO_PKG_VERSION").as_bytes());
+    hash = fnv1a(hash, build_stamp().as_bytes());
     for active in &plan.rules {
         hash = fnv1a(
             hash,
@@ -52,6 +54,15 @@ pub fn plan_key(plan: &Plan) -> u64 {
         );
     }
     hash
+}
+
+/// The size and modification time of the running binary, so that a rebuilt upshift of the same
+/// version (a change to the engine between releases) does not read the findings of the old one.
+fn build_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|meta| format!("{}:{:?}", meta.len(), meta.modified().ok()))
+        .unwrap_or_default()
 }
 
 /// The key of one file: its path and its bytes.

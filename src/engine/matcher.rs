@@ -181,7 +181,10 @@ fn holds(
             let Some(imports) = &file.imports else {
                 return false;
             };
-            imports.refers_to(&file.text[node.byte_range()], names)
+            let name = &file.text[node.byte_range()];
+            is_reference(node)
+                && !is_shadowed(node, name, file.text)
+                && imports.refers_to(name, names)
         }
         Condition::NotImported { capture } => {
             let Some(node) = node_for(capture) else {
@@ -202,6 +205,76 @@ fn holds(
             has_ancestor(node, ancestor, file.text) != *negated
         }
     }
+}
+
+/// Places where a name is not a reference to a binding, though it is spelt like one: `x.name`
+/// (an attribute or member), `name=` (a keyword argument), `def name` / `class name`, and a
+/// method called on an object (Java's `obj.name()`).
+const NOT_REFERENCES: &[(&str, &str)] = &[
+    ("attribute", "attribute"),
+    ("keyword_argument", "name"),
+    ("function_definition", "name"),
+    ("class_definition", "name"),
+    ("field_access", "field"),
+    ("method_declaration", "name"),
+    ("default_parameter", "name"),
+    ("typed_default_parameter", "name"),
+    ("class_declaration", "name"),
+];
+
+/// Whether `node` can refer to an imported name.
+fn is_reference(node: Node) -> bool {
+    let Some(parent) = node.parent() else {
+        return true;
+    };
+    if parent.kind() == "parameters" {
+        return false;
+    }
+    if parent.kind() == "method_invocation" && parent.child_by_field_name("object").is_some() {
+        return parent.child_by_field_name("name") != Some(node);
+    }
+    !NOT_REFERENCES.iter().any(|(kind, field)| {
+        parent.kind() == *kind && parent.child_by_field_name(field) == Some(node)
+    })
+}
+
+/// Whether `name` at `node` is a parameter of an enclosing function, method or lambda, which
+/// hides a module-level import of the same name.
+fn is_shadowed(node: Node, name: &str, text: &str) -> bool {
+    let mut current = node.parent();
+    while let Some(scope) = current {
+        let parameters = match scope.kind() {
+            "function_definition" | "lambda" | "method_declaration" | "constructor_declaration" => {
+                scope.child_by_field_name("parameters")
+            }
+            _ => None,
+        };
+        if let Some(parameters) = parameters
+            && declares(parameters, name, text)
+        {
+            return true;
+        }
+        current = scope.parent();
+    }
+    false
+}
+
+/// Whether a parameter list declares `name` (plain, typed, defaulted or splat parameters).
+fn declares(parameters: Node, name: &str, text: &str) -> bool {
+    let mut cursor = parameters.walk();
+    parameters.named_children(&mut cursor).any(|parameter| {
+        let declared = if parameter.kind() == "identifier" {
+            Some(parameter)
+        } else {
+            parameter.child_by_field_name("name").or_else(|| {
+                let mut inner = parameter.walk();
+                parameter
+                    .named_children(&mut inner)
+                    .find(|child| child.kind() == "identifier")
+            })
+        };
+        declared.is_some_and(|n| &text[n.byte_range()] == name)
+    })
 }
 
 fn has_ancestor(node: Node, ancestor: &Ancestor, text: &str) -> bool {
