@@ -59,8 +59,9 @@ pub enum ImportChange {
     Add(String),
     /// Remove the import of the dotted name if nothing uses it any more.
     Remove(String),
-    /// Remove the import of the dotted name, used or not (the first half of a move).
-    Drop(String),
+    /// Import the first dotted name's binding from the second instead, under the same local
+    /// name (an alias stays, and `a.b.c` to `x.y.z` imports `z as c`).
+    Move(String, String),
 }
 
 /// A fix: edits that stand or fall together.

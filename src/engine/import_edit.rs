@@ -23,6 +23,39 @@ pub fn supported(language: &Language) -> bool {
     matches!(language.name.as_str(), "python" | "java")
 }
 
+/// One step of the work: a rule's change, or the second half of a move (the name goes into
+/// the target module's import once it has left its old one).
+enum Step<'c> {
+    Change(&'c ImportChange),
+    /// Python: import this (the second half of a move).
+    Import(Imported),
+    /// Java: import this dotted name.
+    JavaImport(String),
+}
+
+/// A name to import: `from {module} import {item}`, where `item` binds `local` (`z as c`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Imported {
+    module: String,
+    item: String,
+    local: String,
+}
+
+impl Imported {
+    fn new(module: &str, name: &str, local: &str) -> Imported {
+        let item = if name == local {
+            name.to_string()
+        } else {
+            format!("{name} as {local}")
+        };
+        Imported {
+            module: module.to_string(),
+            item,
+            local: local.to_string(),
+        }
+    }
+}
+
 /// Applies `changes` to `text`, returning the new text; `None` if a parse ran out of time.
 pub fn apply_changes(
     language: &Language,
@@ -32,37 +65,92 @@ pub fn apply_changes(
     budget: Duration,
 ) -> Option<String> {
     let mut text = text.to_string();
-    // Removals first: a statement they empty leaves its place to the additions that follow.
-    let removals = changes
+    // Removals and moves first: a statement they empty leaves its place to the additions.
+    let is_add = |c: &&ImportChange| matches!(c, ImportChange::Add(_));
+    let adds = changes
         .iter()
-        .filter(|c| !matches!(c, ImportChange::Add(_)));
-    let additions = changes.iter().filter(|c| matches!(c, ImportChange::Add(_)));
-    let adds = changes.iter().any(|c| matches!(c, ImportChange::Add(_)));
-    let mut ordered: Vec<&ImportChange> = Vec::new();
-    for change in removals.chain(additions) {
-        if !ordered.contains(&change) {
-            ordered.push(change);
+        .any(|c| !matches!(c, ImportChange::Remove(_)));
+    let mut queue: Vec<Step> = Vec::new();
+    for change in changes
+        .iter()
+        .filter(|c| !is_add(c))
+        .chain(changes.iter().filter(is_add))
+    {
+        if !queue
+            .iter()
+            .any(|s| matches!(s, Step::Change(c) if *c == change))
+        {
+            queue.push(Step::Change(change));
         }
     }
+    queue.reverse();
     // Where the last import statement removed whole stood: the place for a new one.
     let mut vacated: Option<usize> = None;
-    for change in ordered {
+    while let Some(step) = queue.pop() {
         let tree = parse(language, &text, budget)?;
-        let edit = match (language.name.as_str(), change) {
-            ("python", ImportChange::Add(name)) => {
-                python_add(language, &tree, &text, name, newline, vacated)
+        let python = language.name == "python";
+        let (edits, then) = match step {
+            Step::Change(ImportChange::Add(name)) => {
+                let (module, local) = split(name);
+                let edit = if python {
+                    python_add(
+                        language,
+                        &tree,
+                        &text,
+                        &Imported::new(module, local, local),
+                        newline,
+                        vacated,
+                    )
+                } else {
+                    java_add(language, &tree, &text, name, newline)
+                };
+                (edit.into_iter().collect(), None)
             }
-            ("python", ImportChange::Remove(name)) => python_remove(&tree, &text, name, false),
-            ("python", ImportChange::Drop(name)) => python_remove(&tree, &text, name, true),
-            ("java", ImportChange::Add(name)) => java_add(language, &tree, &text, name, newline),
-            ("java", ImportChange::Remove(name)) => java_remove(&tree, &text, name, false),
-            ("java", ImportChange::Drop(name)) => java_remove(&tree, &text, name, true),
-            _ => None,
+            Step::Change(ImportChange::Remove(name)) => {
+                let edit = if python {
+                    python_remove(&tree, &text, name)
+                } else {
+                    java_remove(&tree, &text, name, false)
+                };
+                (edit.into_iter().collect(), None)
+            }
+            Step::Change(ImportChange::Move(from, to)) if python => {
+                let (edits, then) = python_move(&tree, &text, from, to);
+                (edits, then.map(Step::Import))
+            }
+            Step::Change(ImportChange::Move(from, to)) => (
+                java_remove(&tree, &text, from, true).into_iter().collect(),
+                Some(Step::JavaImport(to.clone())),
+            ),
+            Step::Import(imported) => (
+                python_add(language, &tree, &text, &imported, newline, vacated)
+                    .into_iter()
+                    .collect(),
+                None,
+            ),
+            Step::JavaImport(name) => (
+                java_add(language, &tree, &text, &name, newline)
+                    .into_iter()
+                    .collect(),
+                None,
+            ),
         };
-        let Some(mut edit) = edit else { continue };
+        if let Some(then) = then {
+            queue.push(then);
+        }
+        let [edit] = edits.as_slice() else {
+            text = apply(&text, &edits);
+            continue;
+        };
+        let mut edit = edit.clone();
+        let removed = &text[edit.range.clone()];
+        // Whole statements: a name on a line of its own in a parenthesised list is not one.
         let whole_lines = edit.content.is_empty()
             && line_start(&text, edit.range.start) == edit.range.start
-            && text[edit.range.clone()].ends_with('\n');
+            && removed.ends_with('\n')
+            && ["import ", "from "]
+                .iter()
+                .any(|keyword| removed.trim_start().starts_with(keyword));
         if whole_lines && !adds {
             edit.range = absorb_blank_lines(edit.range, &text);
         }
@@ -124,17 +212,23 @@ fn after_line(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |i| offset + i + 1)
 }
 
+/// Makes `imported` available: in an existing `from` statement of its module, else on a new
+/// line at `at`, else after the leading imports.
 fn python_add(
     language: &Language,
     tree: &Tree,
     text: &str,
-    name: &str,
+    imported: &Imported,
     newline: &str,
-    vacated: Option<usize>,
+    at: Option<usize>,
 ) -> Option<Edit> {
-    let (module, local) = split(name);
+    let Imported {
+        module,
+        item: local,
+        local: bound,
+    } = imported;
     if Imports::collect(language, tree, text)
-        .binding(local)
+        .binding(bound)
         .is_some()
     {
         return None;
@@ -165,7 +259,7 @@ fn python_add(
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
         if let Some(next) = names
             .iter()
-            .find(|n| node_text(**n, text) > local)
+            .find(|n| node_text(**n, text) > local.as_str())
             .filter(|_| sorted)
         {
             let at = next.start_byte();
@@ -201,7 +295,7 @@ fn python_add(
         });
     }
     let line = format!("from {module} import {local}{newline}");
-    if let Some(at) = vacated {
+    if let Some(at) = at {
         return Some(Edit {
             range: at..at,
             content: line,
@@ -297,51 +391,157 @@ fn is_used(tree: &Tree, text: &str, local: &str, kinds: &[&str]) -> bool {
     }
 }
 
-fn python_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Option<Edit> {
-    let (module, imported) = split(name);
-    let root = tree.root_node();
-    let mut stack = vec![root];
+/// The import statements of a Python file, at any depth (inside functions, `try` blocks).
+fn python_import_statements(tree: &Tree) -> Vec<Node<'_>> {
+    let mut found = Vec::new();
+    let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
-        if node.kind() == "import_from_statement" {
-            if node
-                .child_by_field_name("module_name")
-                .is_none_or(|m| node_text(m, text) != module)
-            {
-                continue;
-            }
-            let mut cursor = node.walk();
-            let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
-            for item in &names {
-                let (name_node, local) = match item.kind() {
-                    "aliased_import" => (
-                        item.child_by_field_name("name")?,
-                        node_text(item.child_by_field_name("alias")?, text),
-                    ),
-                    _ => (*item, node_text(*item, text)),
-                };
-                if node_text(name_node, text) != imported
-                    || (!even_if_used && is_used(tree, text, local, &["identifier"]))
-                {
-                    continue;
-                }
-                let range = if names.len() == 1 {
-                    deletion_range(node, text)
-                } else {
-                    deletion_range(*item, text)
-                };
-                return Some(Edit {
-                    range,
-                    content: String::new(),
-                });
-            }
+        if matches!(node.kind(), "import_statement" | "import_from_statement") {
+            found.push(node);
             continue;
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor).filter(|c| {
-            c.kind().contains("statement") || c.kind() == "block" || c.kind() == "module"
+            c.kind().contains("statement") || c.kind().ends_with("clause") || c.kind() == "block"
         }));
     }
-    None
+    found.sort_by_key(|n| n.start_byte());
+    found
+}
+
+/// One name of an import statement: `c` or `c as d` in `from a.b import ...`, `a.b` or
+/// `a.b as x` in `import ...`.
+struct ImportItem<'t> {
+    statement: Node<'t>,
+    item: Node<'t>,
+    /// The imported name: `c`, or the module path `a.b`.
+    name: Node<'t>,
+    /// The name it binds: the alias, else `c`, or `a` for `import a.b`.
+    local: &'t str,
+    /// How many names the statement imports.
+    count: usize,
+}
+
+impl ImportItem<'_> {
+    /// Removes the name, or the whole statement when it is the only one.
+    fn deletion(&self, text: &str) -> Edit {
+        let node = if self.count == 1 {
+            self.statement
+        } else {
+            self.item
+        };
+        Edit {
+            range: deletion_range(node, text),
+            content: String::new(),
+        }
+    }
+}
+
+/// The items of `statement` (an `import` or `from` statement).
+fn import_items<'t>(statement: Node<'t>, text: &'t str) -> Vec<ImportItem<'t>> {
+    let mut cursor = statement.walk();
+    let items: Vec<Node> = statement
+        .children_by_field_name("name", &mut cursor)
+        .collect();
+    let from = statement.kind() == "import_from_statement";
+    items
+        .iter()
+        .filter_map(|&item| {
+            let (name, alias) = match item.kind() {
+                "aliased_import" => (
+                    item.child_by_field_name("name")?,
+                    item.child_by_field_name("alias"),
+                ),
+                _ => (item, None),
+            };
+            let local = match alias {
+                Some(alias) => node_text(alias, text),
+                None if from => node_text(name, text),
+                None => node_text(name, text).split('.').next()?,
+            };
+            Some(ImportItem {
+                statement,
+                item,
+                name,
+                local,
+                count: items.len(),
+            })
+        })
+        .collect()
+}
+
+/// Whether a `from` statement imports from `module`.
+fn imports_from(statement: Node, text: &str, module: &str) -> bool {
+    statement.kind() == "import_from_statement"
+        && statement
+            .child_by_field_name("module_name")
+            .is_some_and(|m| node_text(m, text) == module)
+}
+
+/// The items that import the dotted `name`: `from a.b import c` for `a.b.c`, and `import a.b`
+/// for `a.b`.
+fn python_items<'t>(tree: &'t Tree, text: &'t str, name: &str) -> Vec<ImportItem<'t>> {
+    let (module, imported) = split(name);
+    python_import_statements(tree)
+        .into_iter()
+        .flat_map(|statement| import_items(statement, text))
+        .filter(|i| {
+            if i.statement.kind() == "import_statement" {
+                node_text(i.name, text) == name
+            } else {
+                !module.is_empty()
+                    && imports_from(i.statement, text, module)
+                    && node_text(i.name, text) == imported
+            }
+        })
+        .collect()
+}
+
+/// Drops the import of `name` if nothing uses the name it binds.
+fn python_remove(tree: &Tree, text: &str, name: &str) -> Option<Edit> {
+    python_items(tree, text, name)
+        .into_iter()
+        .find(|i| !is_used(tree, text, i.local, &["identifier"]))
+        .map(|i| i.deletion(text))
+}
+
+/// Imports what `from` binds from `to`'s module instead, under the same local name: the module
+/// is rewritten in place when the statement imports nothing else and its new module has no
+/// statement yet; otherwise the name leaves its statement and the follow-up import puts it
+/// where `add_import` would.
+fn python_move(tree: &Tree, text: &str, from: &str, to: &str) -> (Vec<Edit>, Option<Imported>) {
+    let (module, name) = split(to);
+    let items = python_items(tree, text, from);
+    let Some(found) = items
+        .first()
+        .filter(|i| i.statement.kind() == "import_from_statement")
+    else {
+        return (Vec::new(), None);
+    };
+    let imported = Imported::new(module, name, found.local);
+    let target_exists = python_import_statements(tree)
+        .into_iter()
+        .any(|s| s.id() != found.statement.id() && imports_from(s, text, module));
+    if found.count == 1 && !target_exists {
+        let module_name = found.statement.child_by_field_name("module_name").unwrap();
+        let mut edits = vec![Edit {
+            range: module_name.byte_range(),
+            content: module.to_string(),
+        }];
+        if node_text(found.name, text) != name {
+            let aliased = found.item.kind() == "aliased_import";
+            edits.push(Edit {
+                range: found.name.byte_range(),
+                content: if aliased {
+                    name.to_string()
+                } else {
+                    imported.item.clone()
+                },
+            });
+        }
+        return (edits, None);
+    }
+    (vec![found.deletion(text)], Some(imported))
 }
 
 fn java_imports(tree: &Tree) -> Vec<Node<'_>> {
@@ -436,6 +636,82 @@ fn java_remove(tree: &Tree, text: &str, name: &str, even_if_used: bool) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::language::by_name;
+
+    fn changed(language: &str, text: &str, changes: &[ImportChange]) -> String {
+        let language = by_name(language).unwrap();
+        apply_changes(language, text, changes, "\n", Duration::from_secs(5)).unwrap()
+    }
+
+    fn moved(from: &str, to: &str) -> Vec<ImportChange> {
+        vec![ImportChange::Move(from.to_string(), to.to_string())]
+    }
+
+    #[test]
+    fn a_move_out_of_a_parenthesised_list_keeps_the_rest() {
+        let text = "from a.b import (\n    c,\n    d,\n)\n\nc(d)\n";
+        assert_eq!(
+            changed("python", text, &moved("a.b.c", "x.y.c")),
+            "from a.b import (\n    d,\n)\nfrom x.y import c\n\nc(d)\n"
+        );
+    }
+
+    #[test]
+    fn a_move_keeps_the_alias() {
+        let text = "from a.b import c as e, d\n\ne(d)\n";
+        assert_eq!(
+            changed("python", text, &moved("a.b.c", "x.y.c")),
+            "from a.b import d\nfrom x.y import c as e\n\ne(d)\n"
+        );
+    }
+
+    #[test]
+    fn a_move_of_the_only_name_rewrites_the_module_in_place() {
+        let text = "import os\nfrom a.b import (\n    c as e,  # why\n)\n\ne()\n";
+        assert_eq!(
+            changed("python", text, &moved("a.b.c", "x.y.c")),
+            "import os\nfrom x.y import (\n    c as e,  # why\n)\n\ne()\n"
+        );
+    }
+
+    #[test]
+    fn a_move_joins_an_import_of_the_target_module() {
+        let text = "from a.b import c\nfrom x.y import (\n    b,\n    d,\n)\n\nc(b, d)\n";
+        assert_eq!(
+            changed("python", text, &moved("a.b.c", "x.y.c")),
+            "from x.y import (\n    b,\n    c,\n    d,\n)\n\nc(b, d)\n"
+        );
+    }
+
+    #[test]
+    fn a_move_that_renames_keeps_the_local_name() {
+        let text = "from a.b import c\n\nc()\n";
+        assert_eq!(
+            changed("python", text, &moved("a.b.c", "x.y.z")),
+            "from x.y import z as c\n\nc()\n"
+        );
+    }
+
+    #[test]
+    fn a_plain_module_import_is_removed_when_unused() {
+        let remove = |name: &str| vec![ImportChange::Remove(name.to_string())];
+        assert_eq!(
+            changed(
+                "python",
+                "import six\nimport os\n\nos.sep\n",
+                &remove("six")
+            ),
+            "import os\n\nos.sep\n"
+        );
+        assert_eq!(
+            changed("python", "import os, six\n\nos.sep\n", &remove("six")),
+            "import os\n\nos.sep\n"
+        );
+        assert_eq!(
+            changed("python", "import six\n\nsix.PY3\n", &remove("six")),
+            "import six\n\nsix.PY3\n"
+        );
+    }
 
     fn removed(text: &str, line: &str) -> String {
         let start = text.find(line).unwrap();

@@ -408,8 +408,10 @@ fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Opti
                 creates.push((path.clone(), text.render(lookup, &map)?));
             }
             FixStep::MoveImport(from, to) => {
-                imports.push(ImportChange::Drop(from.render(lookup, &map)?));
-                imports.push(ImportChange::Add(to.render(lookup, &map)?));
+                imports.push(ImportChange::Move(
+                    from.render(lookup, &map)?,
+                    to.render(lookup, &map)?,
+                ));
             }
         }
     }

@@ -34,4 +34,10 @@ mod tests {
         assert!(diff.starts_with("--- a/x.py\n+++ b/x.py\n"), "{diff}");
         assert!(diff.contains("-b\n+c\n"), "{diff}");
     }
+
+    #[test]
+    fn a_diff_ending_in_an_added_line_ends_with_a_line_break() {
+        let diff = unified(Path::new("x.py"), "a\nb\n", "a\nc\nd\n");
+        assert!(diff.ends_with("+d\n"), "{diff:?}");
+    }
 }
