@@ -40,6 +40,8 @@ struct LanguageDoc {
     name: String,
     files: Vec<String>,
     comment: String,
+    #[serde(default)]
+    qualified_names: bool,
 }
 
 /// One language: its grammar and the data the engine needs about it.
@@ -52,6 +54,9 @@ pub struct Language {
     files: GlobSet,
     /// The query that finds import bindings, when the language has an import model.
     pub imports: Option<Query>,
+    /// Whether a dotted name names what it says without any import (Java's
+    /// `javax.persistence.Entity`); in Python the head of `a.b.c` must be bound.
+    pub qualified_names: bool,
 }
 
 impl Language {
@@ -103,6 +108,7 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
         comment: doc.comment,
         files: files.build().expect("grammar globs compile"),
         imports,
+        qualified_names: doc.qualified_names,
     }
 }
 

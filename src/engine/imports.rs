@@ -22,12 +22,17 @@ pub struct Imports {
     bindings: HashMap<String, String>,
     /// Modules imported with `*`.
     wildcards: Vec<String>,
+    /// Whether an unbound dotted name stands for itself (the language's `qualified_names`).
+    qualified: bool,
 }
 
 impl Imports {
     /// Collects the imports in `tree`.
     pub fn collect(language: &Language, tree: &Tree, text: &str) -> Imports {
-        let mut imports = Imports::default();
+        let mut imports = Imports {
+            qualified: language.qualified_names,
+            ..Imports::default()
+        };
         let Some(query) = &language.imports else {
             return imports;
         };
@@ -84,7 +89,7 @@ impl Imports {
             .iter()
             .map(|w| format!("{w}.{reference}"))
             .collect();
-        if rest.is_some() {
+        if rest.is_some() && self.qualified {
             // A fully qualified reference (Java's `javax.persistence.Entity`).
             found.push(reference.clone());
         }
@@ -150,6 +155,17 @@ mod tests {
         assert_eq!(i.resolve("c"), vec!["a.b.c"]);
         assert_eq!(i.resolve("e"), vec!["a.b.d"]);
         assert_eq!(i.resolve("g"), vec!["f.g"]);
+    }
+
+    #[test]
+    fn a_python_dotted_name_resolves_only_through_its_bound_head() {
+        let unbound = imports("python", "x = 1\n");
+        assert!(unbound.resolve("django.conf.urls.url").is_empty());
+        let bound = imports("python", "import django.conf.urls\n");
+        assert_eq!(
+            bound.resolve("django.conf.urls.url"),
+            vec!["django.conf.urls.url"]
+        );
     }
 
     #[test]
