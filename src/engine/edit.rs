@@ -136,6 +136,22 @@ pub fn deletion_range(node: Node, text: &str) -> Range<usize> {
         // `f(a, b)` loses `, b`; a last item on its own line loses the comma before it.
         return comma.start_byte()..end;
     }
+    // A comment after it on its line goes with it when the line goes.
+    let mut last = next.unwrap_or(node);
+    // `b = 2` is an assignment inside a statement of the same extent; the comment is the
+    // statement's sibling.
+    while let Some(parent) = last
+        .parent()
+        .filter(|p| p.byte_range() == last.byte_range())
+    {
+        last = parent;
+    }
+    let comment = last.next_sibling().filter(|n| {
+        n.kind().contains("comment") && n.start_position().row == last.end_position().row
+    });
+    if let Some(lines) = comment.and_then(|c| whole_lines(start, c.end_byte(), text)) {
+        return lines;
+    }
     whole_lines(start, end, text).unwrap_or(start..end)
 }
 
@@ -184,6 +200,41 @@ mod tests {
             creates: vec![],
             safety: Safety::Safe,
         }
+    }
+
+    /// `text` without the first statement or list item that is exactly `target`.
+    fn deleted(text: &str, target: &str) -> String {
+        let language = crate::language::by_name("python").unwrap();
+        let tree =
+            super::super::parse::parse(language, text, std::time::Duration::from_secs(5)).unwrap();
+        let start = text.find(target).unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(start, start + target.len())
+            .unwrap();
+        let mut node = node;
+        while node.byte_range() != (start..start + target.len()) {
+            node = node.parent().unwrap();
+        }
+        let range = deletion_range(node, text);
+        format!("{}{}", &text[..range.start], &text[range.end..])
+    }
+
+    #[test]
+    fn a_deleted_line_takes_its_trailing_comment() {
+        assert_eq!(
+            deleted("a = 1\nb = 2  # why\nc = 3\n", "b = 2"),
+            "a = 1\nc = 3\n"
+        );
+        assert_eq!(
+            deleted("f(\n    a,  # first\n    b,\n)\n", "a"),
+            "f(\n    b,\n)\n"
+        );
+        // Not when something else stays on the line.
+        assert_eq!(
+            deleted("a = 1; b = 2  # why\n", "b = 2"),
+            "a = 1;   # why\n"
+        );
     }
 
     #[test]
