@@ -101,6 +101,14 @@ impl Imports {
         self.resolve(reference).iter().any(|r| names.contains(r))
     }
 
+    /// Whether the file imports the dotted `name`: some local name is bound to it, or its
+    /// module is imported with a wildcard.
+    pub fn imports(&self, name: &str) -> bool {
+        let module = name.rsplit_once('.').map(|(module, _)| module);
+        self.bindings.values().any(|bound| bound == name)
+            || module.is_some_and(|m| self.wildcards.iter().any(|w| w == m))
+    }
+
     /// The dotted name bound to `local`, if any.
     pub fn binding(&self, local: &str) -> Option<&str> {
         self.bindings.get(local).map(String::as_str)
@@ -155,6 +163,17 @@ mod tests {
         assert_eq!(i.resolve("c"), vec!["a.b.c"]);
         assert_eq!(i.resolve("e"), vec!["a.b.d"]);
         assert_eq!(i.resolve("g"), vec!["f.g"]);
+    }
+
+    #[test]
+    fn a_file_imports_a_name_bound_or_under_a_wildcard() {
+        let i = imports(
+            "java",
+            "import org.junit.jupiter.api.Test;\nimport static org.junit.Assert.*;\nclass A {}\n",
+        );
+        assert!(i.imports("org.junit.jupiter.api.Test"));
+        assert!(i.imports("org.junit.Assert.assertEquals"));
+        assert!(!i.imports("org.junit.Test"));
     }
 
     #[test]

@@ -194,6 +194,10 @@ fn holds(
                 .as_ref()
                 .is_none_or(|i| i.resolve(&file.text[node.byte_range()]).is_empty())
         }
+        Condition::FileImports { names, negated } => {
+            let imports = file.imports.as_ref();
+            imports.is_some_and(|i| names.iter().any(|n| i.imports(n))) != *negated
+        }
         Condition::Inside {
             capture,
             ancestor,

@@ -91,6 +91,8 @@ pub enum Condition {
     },
     /// No import binds the capture's text.
     NotImported { capture: Option<String> },
+    /// The file imports (or, with `negated`, does not import) one of `names`.
+    FileImports { names: Vec<String>, negated: bool },
     /// The node has (or, with `negated`, has not) an ancestor like `ancestor`.
     Inside {
         capture: Option<String>,
@@ -563,9 +565,11 @@ fn compile_condition(
         doc.not_imported.is_some(),
         doc.inside.is_some(),
         doc.not_inside.is_some(),
+        doc.file_imports.is_some(),
+        doc.not_file_imports.is_some(),
     ];
     if set.iter().filter(|s| **s).count() != 1 {
-        let message = "each `where:` entry needs exactly one of `imported_from`, `not_imported`, `inside`, `not_inside`";
+        let message = "each `where:` entry needs exactly one of `imported_from`, `not_imported`, `inside`, `not_inside`, `file_imports`, `not_file_imports`";
         match &doc.capture {
             Some(name) => c.error(name, message),
             None => c.errors.push(RuleError::file(c.path, message)),
@@ -573,32 +577,17 @@ fn compile_condition(
         return None;
     }
     if let Some(names) = &doc.imported_from {
-        if lang.imports.is_none() {
-            c.error(
-                names,
-                format!(
-                    "`imported_from` needs an import model, and {} has none",
-                    lang.name
-                ),
-            );
-            return None;
+        let names = dotted_names(c, names, "imported_from", lang)?;
+        return Some(Condition::ImportedFrom { capture, names });
+    }
+    for (names, key, negated) in [
+        (&doc.file_imports, "file_imports", false),
+        (&doc.not_file_imports, "not_file_imports", true),
+    ] {
+        if let Some(names) = names {
+            let names = dotted_names(c, names, key, lang)?;
+            return Some(Condition::FileImports { names, negated });
         }
-        if names.value.is_empty()
-            || names
-                .value
-                .iter()
-                .any(|n| n.is_empty() || n.starts_with('.') || n.ends_with('.'))
-        {
-            c.error(
-                names,
-                "`imported_from` takes dotted names like `django.conf.urls.url`",
-            );
-            return None;
-        }
-        return Some(Condition::ImportedFrom {
-            capture,
-            names: names.value.clone(),
-        });
     }
     if let Some(flag) = &doc.not_imported {
         if lang.imports.is_none() {
@@ -628,6 +617,31 @@ fn compile_condition(
         ancestor,
         negated,
     })
+}
+
+/// The dotted names of an import condition `key`, for a language with an import model.
+fn dotted_names(
+    c: &mut Compiler,
+    names: &Spanned<Vec<String>>,
+    key: &str,
+    lang: &language::Language,
+) -> Option<Vec<String>> {
+    if lang.imports.is_none() {
+        let message = format!("`{key}` needs an import model, and {} has none", lang.name);
+        c.error(names, message);
+        return None;
+    }
+    if names.value.is_empty()
+        || names
+            .value
+            .iter()
+            .any(|n| n.is_empty() || n.starts_with('.') || n.ends_with('.'))
+    {
+        let message = format!("`{key}` takes dotted names like `django.conf.urls.url`");
+        c.error(names, message);
+        return None;
+    }
+    Some(names.value.clone())
 }
 
 fn compile_ancestor(

@@ -104,6 +104,12 @@ pub struct ConditionDoc {
     /// The node has no ancestor like this.
     #[serde(default)]
     pub not_inside: Option<AncestorDoc>,
+    /// The file imports one of these dotted names (by name or with a wildcard of its module).
+    #[serde(default)]
+    pub file_imports: Option<Spanned<Vec<String>>>,
+    /// The file imports none of these dotted names.
+    #[serde(default)]
+    pub not_file_imports: Option<Spanned<Vec<String>>>,
 }
 
 /// An ancestor node: its kind, and optionally the text of one of its fields.
