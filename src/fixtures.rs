@@ -133,6 +133,22 @@ fn is_ok_case(case: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with("ok"))
 }
 
+/// The target a rule that renders `{{$target}}` is tested at: the newest release its
+/// framework's pack lists, else the version its fix needs.
+fn fixture_target(set: &RuleSet, rule: &Rule) -> Option<crate::rules::Target> {
+    if !rule.uses_target() {
+        return None;
+    }
+    let framework = rule.versions.framework.as_deref()?;
+    let newest = set
+        .packs
+        .values()
+        .filter(|pack| pack.framework.as_deref() == Some(framework))
+        .find_map(|pack| pack.releases.last().cloned())
+        .or_else(|| rule.versions.fixable_from.as_ref().map(|v| v.to_string()))?;
+    format!("{framework}@{newest}").parse().ok()
+}
+
 /// The database a rule's fixtures run against: one it is about, old enough for it to apply.
 fn fixture_database(rule: &Rule) -> Option<crate::rules::Target> {
     let kind = rule.databases.first().map_or("postgresql", String::as_str);
@@ -164,6 +180,7 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     let selection = Selection {
         select: vec![Selector::parse(&rule.id)?],
         database: fixture_database(rule),
+        targets: fixture_target(set, rule).into_iter().collect(),
         ..Selection::default()
     };
     let mut plan = Plan::new(set, &selection);

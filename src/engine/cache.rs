@@ -50,7 +50,7 @@ pub fn plan_key(plan: &Plan) -> u64 {
     for active in &plan.rules {
         hash = fnv1a(
             hash,
-            format!("{:?}{:?}", active.rule, active.severity).as_bytes(),
+            format!("{:?}{:?}{:?}", active.rule, active.severity, active.target).as_bytes(),
         );
     }
     hash

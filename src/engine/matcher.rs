@@ -11,6 +11,7 @@ use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 use super::edit::{Edit, Fix, ImportChange, deletion_range, indentation_at};
 use super::imports::Imports;
 use super::plan::{ActiveRule, LanguagePlan};
+use crate::rules::template::TARGET;
 use crate::rules::{Ancestor, Condition, FixStep, Rule, Template};
 
 /// A 1-based line and column (in characters).
@@ -113,7 +114,13 @@ pub fn find(
         if !seen.insert((rule_index, primary.byte_range())) {
             continue;
         }
-        let lookup = |name: &str| capture(&captures, name).map(|n| &file.text[n.byte_range()]);
+        let target = rules[rule_index].target.as_deref();
+        let lookup = |name: &str| {
+            if name == TARGET {
+                return target;
+            }
+            capture(&captures, name).map(|n| &file.text[n.byte_range()])
+        };
         findings.push(Finding {
             rule: rule_index,
             range: primary.byte_range(),
@@ -123,7 +130,7 @@ pub fn find(
                 .message
                 .render(lookup, &|text| rule.map.get(text).map(String::as_str))
                 .unwrap_or_else(|| rule.id.clone()),
-            fix: build_fix(rule, &captures, file),
+            fix: build_fix(rule, target, &captures, file),
         });
     }
     drop(matches);
@@ -305,12 +312,22 @@ fn has_ancestor(node: Node, ancestor: &Ancestor, text: &str) -> bool {
 
 /// The rule's fix at this match, or `None` when it has none or cannot be built here (a
 /// capture it edits is absent, or the name it would import is taken by another import).
-fn build_fix(rule: &Rule, captures: &[(&str, Node)], file: &FileContext) -> Option<Fix> {
+fn build_fix<'t>(
+    rule: &Rule,
+    target: Option<&'t str>,
+    captures: &[(&str, Node)],
+    file: &FileContext<'t>,
+) -> Option<Fix> {
     if rule.fix.is_empty() {
         return None;
     }
     let text = file.text;
-    let lookup = |name: &str| capture(captures, name).map(|n| &text[n.byte_range()]);
+    let lookup = |name: &str| {
+        if name == TARGET {
+            return target;
+        }
+        capture(captures, name).map(|n| &text[n.byte_range()])
+    };
     let map = |key: &str| rule.map.get(key).map(String::as_str);
     let mut edits = Vec::new();
     let mut imports = Vec::new();

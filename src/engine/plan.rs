@@ -21,6 +21,8 @@ pub struct ActiveRule<'a> {
     pub rule: &'a Rule,
     /// The severity at the run's target.
     pub severity: Severity,
+    /// The `--target` version of the rule's framework, which `{{$target}}` renders.
+    pub target: Option<String>,
 }
 
 /// The rules of a run.
@@ -55,6 +57,7 @@ impl<'a> Plan<'a> {
             .map(|rule| ActiveRule {
                 rule,
                 severity: selection.severity(rule),
+                target: selection.target_for(rule).map(|t| t.version.to_string()),
             })
             .collect();
         let mut languages = HashMap::new();

@@ -53,6 +53,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the rule's message or fix uses `{{$target}}`.
+    pub fn uses_target(&self) -> bool {
+        self.message.uses_target() || self.fix.iter().any(FixStep::uses_target)
+    }
+
     /// The rule's name without its pack.
     pub fn name(&self) -> &str {
         self.id
@@ -147,6 +152,22 @@ pub enum FixStep {
     },
 }
 
+impl FixStep {
+    /// Whether the step's text uses `{{$target}}`.
+    fn uses_target(&self) -> bool {
+        match self {
+            FixStep::Replace { with: t, .. }
+            | FixStep::InsertBefore { text: t, .. }
+            | FixStep::InsertAfter { text: t, .. }
+            | FixStep::CreateFile { text: t, .. }
+            | FixStep::AddImport(t)
+            | FixStep::RemoveImport(t) => t.uses_target(),
+            FixStep::MoveImport(from, to) => from.uses_target() || to.uses_target(),
+            FixStep::ReplacePattern { .. } | FixStep::Delete { .. } => false,
+        }
+    }
+}
+
 /// The state of compiling one rule file: where its values sit, and the errors found so far.
 struct Compiler<'a> {
     path: &'a Path,
@@ -156,6 +177,7 @@ struct Compiler<'a> {
     /// checked, so one mistake is not reported many times).
     captures: Option<Vec<String>>,
     has_map: bool,
+    has_framework: bool,
 }
 
 impl Compiler<'_> {
@@ -229,6 +251,12 @@ impl Compiler<'_> {
                 return None;
             }
         };
+        if template.uses_target() && !self.has_framework {
+            let message = format!(
+                "{what} uses `{{{{$target}}}}`, but the rule has no framework to take a target of"
+            );
+            self.error(value, message);
+        }
         if template.uses_map() && !self.has_map {
             self.error(
                 value,
@@ -306,6 +334,7 @@ pub fn compile(
         errors: Vec::new(),
         captures: None,
         has_map: doc.map.as_ref().is_some_and(|m| !m.value.is_empty()),
+        has_framework: doc.framework.is_some() || pack_framework.is_some(),
     };
 
     let expected_id = format!(

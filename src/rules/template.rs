@@ -10,7 +10,12 @@ enum Part {
     Capture(String),
     /// `{{name|map}}`: the capture's text looked up in the rule's `map`.
     Mapped(String),
+    /// `{{$target}}`: the run's `--target` version of the rule's framework.
+    Target,
 }
+
+/// What `lookup` is asked for to fill `{{$target}}`.
+pub const TARGET: &str = "$target";
 
 /// A parsed template: literal text and `{{name}}` holes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +38,11 @@ impl Template {
                 .find("}}")
                 .ok_or_else(|| format!("`{{{{` without a closing `}}}}` in `{text}`"))?;
             let hole = after[..close].trim();
+            if hole == TARGET {
+                parts.push(Part::Target);
+                rest = &after[close + 2..];
+                continue;
+            }
             let (name, mapped) = match hole.split_once('|') {
                 Some((name, "map")) => (name.trim(), true),
                 Some((_, filter)) => {
@@ -72,8 +82,13 @@ impl Template {
     pub fn captures(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
             Part::Capture(name) | Part::Mapped(name) => Some(name.as_str()),
-            Part::Text(_) => None,
+            Part::Text(_) | Part::Target => None,
         })
+    }
+
+    /// Whether the template uses `{{$target}}`.
+    pub fn uses_target(&self) -> bool {
+        self.parts.contains(&Part::Target)
     }
 
     /// Whether the template uses `{{name|map}}`.
@@ -105,6 +120,8 @@ impl Template {
                 Part::Text(text) => literal(text, &mut out),
                 Part::Capture(name) => out.push_str(lookup(name).unwrap_or("")),
                 Part::Mapped(name) => out.push_str(map(lookup(name)?)?),
+                // No target, no text: the fix is not made.
+                Part::Target => out.push_str(lookup(TARGET)?),
             }
         }
         Some(out)
@@ -124,6 +141,19 @@ mod tests {
             &|_| None,
         );
         assert_eq!(out.unwrap(), "re_path(a, b) # url");
+    }
+
+    #[test]
+    fn the_target_hole_renders_the_target_or_nothing_at_all() {
+        let template = Template::parse("<version>{{$target}}.0</version>").unwrap();
+        assert!(template.uses_target());
+        assert_eq!(template.captures().count(), 0);
+        let with = |name: &str| (name == TARGET).then_some("3.3");
+        assert_eq!(
+            template.render(with, &|_| None).unwrap(),
+            "<version>3.3.0</version>"
+        );
+        assert_eq!(template.render(|_| None, &|_| None), None);
     }
 
     #[test]
