@@ -25,6 +25,8 @@ fn grammar_for(name: &str) -> Option<tree_sitter::Language> {
         "properties" => tree_sitter_properties::LANGUAGE.into(),
         "yaml" => tree_sitter_yaml::LANGUAGE.into(),
         "xml" => tree_sitter_xml::LANGUAGE_XML.into(),
+        "groovy" => tree_sitter_groovy::LANGUAGE.into(),
+        "kotlin" => tree_sitter_kotlin_ng::LANGUAGE.into(),
         _ => return None,
     })
 }
@@ -140,7 +142,17 @@ mod tests {
     fn every_grammar_folder_loads() {
         assert_eq!(
             names(),
-            vec!["java", "properties", "python", "ruby", "sql", "xml", "yaml"]
+            vec![
+                "groovy",
+                "java",
+                "kotlin",
+                "properties",
+                "python",
+                "ruby",
+                "sql",
+                "xml",
+                "yaml"
+            ]
         );
         for lang in LANGUAGES.iter() {
             assert!(!lang.comment.is_empty());

@@ -85,7 +85,7 @@ fn an_unknown_language_is_an_error() {
     assert_rule_error(
         &rule,
         "myrules/team/bad.yml:2",
-        "unknown language `cobol` (known: java, properties, python, ruby, sql, xml, yaml)",
+        "unknown language `cobol` (known: groovy, java, kotlin, properties, python, ruby, sql, xml, yaml)",
     );
 }
 

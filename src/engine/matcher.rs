@@ -358,6 +358,7 @@ fn build_fix<'t>(
                 if found.is_empty() {
                     return None;
                 }
+                let with = with.render(lookup, &map)?;
                 for node in found {
                     let old = &text[node.byte_range()];
                     if !pattern.is_match(old) {

@@ -126,7 +126,8 @@ pub enum FixStep {
     ReplacePattern {
         capture: String,
         pattern: Regex,
-        with: String,
+        /// The replacement (`$1` for groups), after its `{{...}}` holes are filled.
+        with: Template,
     },
     Delete {
         capture: String,
@@ -161,9 +162,10 @@ impl FixStep {
             | FixStep::InsertAfter { text: t, .. }
             | FixStep::CreateFile { text: t, .. }
             | FixStep::AddImport(t)
-            | FixStep::RemoveImport(t) => t.uses_target(),
+            | FixStep::RemoveImport(t)
+            | FixStep::ReplacePattern { with: t, .. } => t.uses_target(),
             FixStep::MoveImport(from, to) => from.uses_target() || to.uses_target(),
-            FixStep::ReplacePattern { .. } | FixStep::Delete { .. } => false,
+            FixStep::Delete { .. } => false,
         }
     }
 }
@@ -769,10 +771,11 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         };
         if let Some(pattern) = &doc.pattern {
             let pattern = c.regex(pattern)?;
+            let with = c.template(with, "with")?;
             return Some(FixStep::ReplacePattern {
                 capture,
                 pattern,
-                with: with.value.clone(),
+                with,
             });
         }
         let with = c.template(with, "with")?;
