@@ -241,7 +241,13 @@ fn applying_every_batch_fixes_everything_the_plan_lists() {
     let plan: Value =
         serde_json::from_slice(&run(&with_targets(&["plan", "--json", "--max-files", "3"])).stdout)
             .unwrap();
+    let mut listed = std::collections::HashSet::new();
     for batch in plan["batches"].as_array().unwrap() {
+        for rule in batch["rules"].as_array().unwrap() {
+            for file in batch["files"].as_array().unwrap() {
+                listed.insert((rule.as_str().unwrap(), file.as_str().unwrap()));
+            }
+        }
         let command = batch["command"].as_str().unwrap();
         let words: Vec<&str> = command.split_whitespace().skip(1).collect();
         let mut args = words.clone();
@@ -252,12 +258,16 @@ fn applying_every_batch_fixes_everything_the_plan_lists() {
     let after: Value =
         serde_json::from_slice(&run(&with_targets(&["report", "--format", "json"])).stdout)
             .unwrap();
+    // A fix can open the way for another rule (JUnit 4 `@Before` is rewritten once `@Test` is
+    // JUnit 5's), which the next plan lists; what this plan listed must all be done.
     let left: Vec<&Value> = after["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["fix"] != "none")
+        .filter(|f| listed.contains(&(f["rule"].as_str().unwrap(), f["path"].as_str().unwrap())))
         .collect();
+    assert!(!listed.is_empty());
     assert!(left.is_empty(), "fixable findings left: {left:?}");
 }
 

@@ -6,7 +6,7 @@
 //! temporary folder, run
 //!
 //! ```text
-//! upshift fix --target spring-boot@3.3 --unsafe-fixes --ignore java/junit4-lifecycle-annotations
+//! upshift fix --target spring-boot@3.3 --unsafe-fixes
 //! ```
 //!
 //! and check that the result is exactly `fixtures/spring-sample/expected/` (reviewed by hand),
@@ -18,9 +18,8 @@
 //! complete. Without `javac` the compile step is skipped, and says so on stderr.
 //!
 //! `--unsafe-fixes` is on because the Spring Security renames (`authorizeRequests`,
-//! `antMatchers`) are unsafe fixes that a Spring Boot 3 upgrade needs. The JUnit 4 lifecycle
-//! rule is left out: on its own it turns `@Before` into JUnit 5's `@BeforeEach` in a class whose
-//! `@Test` and `@RunWith` stay JUnit 4, where the JUnit 4 runner no longer calls the method.
+//! `antMatchers`) and the Spring Boot and Java version bumps in `pom.xml` are unsafe fixes that
+//! a Spring Boot 3 upgrade needs.
 //!
 //! After a rule change, `UPSHIFT_WRITE_EXPECTED=1 cargo test --test spring_sample` rewrites
 //! `expected/` from the tool's output instead of comparing; review that diff line by line
@@ -43,8 +42,6 @@ const FIX_ARGS: &[&str] = &[
     "--target",
     "spring-boot@3.3",
     "--unsafe-fixes",
-    "--ignore",
-    "java/junit4-lifecycle-annotations",
     "--no-cache",
     "--quiet",
     ".",

@@ -201,7 +201,14 @@ fn holds(
                 .as_ref()
                 .is_none_or(|i| i.resolve(&file.text[node.byte_range()]).is_empty())
         }
-        Condition::FileImports { names, negated } => {
+        Condition::FileImports {
+            capture,
+            names,
+            negated,
+        } => {
+            if capture.is_some() && node_for(capture).is_none() {
+                return true;
+            }
             let imports = file.imports.as_ref();
             imports.is_some_and(|i| names.iter().any(|n| i.imports(n))) != *negated
         }

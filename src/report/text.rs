@@ -74,52 +74,47 @@ pub fn concise(entry: &Entry) -> String {
     )
 }
 
+/// `n` and the word, in the plural unless `n` is 1: `1 file`, `3 files`.
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The closing summary of `fix --diff`.
 pub fn diff_summary(summary: &Summary) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     format!(
         "Would fix {} in {}; nothing was written.",
-        plural(summary.fixed, "finding"),
-        plural(summary.files_changed, "file")
+        count(summary.fixed, "finding"),
+        count(summary.files_changed, "file")
     )
 }
 
 /// The closing summary of `check` or `fix`.
 pub fn summary(summary: &Summary, fixing: bool) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     let mut out = String::new();
     if fixing {
         out.push_str(&format!(
             "Fixed {} in {}. ",
-            plural(summary.fixed, "finding"),
-            plural(summary.files_changed, "file")
+            count(summary.fixed, "finding"),
+            count(summary.files_changed, "file")
         ));
     }
     if summary.findings == 0 {
         out.push_str(&format!(
             "No findings{} in {}.",
             if fixing { " left" } else { "" },
-            plural(summary.files, "file")
+            count(summary.files, "file")
         ));
     } else {
         out.push_str(&format!(
             "Found {}{} in {} of {} checked",
-            plural(summary.findings, "finding"),
+            count(summary.findings, "finding"),
             if fixing { " left" } else { "" },
             summary.files_with_findings,
-            plural(summary.files, "file")
+            count(summary.files, "file")
         ));
         let mut parts = Vec::new();
         if summary.fixable > 0 {
@@ -140,7 +135,7 @@ pub fn summary(summary: &Summary, fixing: bool) -> String {
     if summary.skipped > 0 {
         out.push_str(&format!(
             " {} skipped (see notes).",
-            plural(summary.skipped, "file")
+            count(summary.skipped, "file")
         ));
     }
     out

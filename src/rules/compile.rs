@@ -96,8 +96,13 @@ pub enum Condition {
     },
     /// No import binds the capture's text.
     NotImported { capture: Option<String> },
-    /// The file imports (or, with `negated`, does not import) one of `names`.
-    FileImports { names: Vec<String>, negated: bool },
+    /// The file imports (or, with `negated`, does not import) one of `names`; with a
+    /// capture, only matches that bind it are tested.
+    FileImports {
+        capture: Option<String>,
+        names: Vec<String>,
+        negated: bool,
+    },
     /// The node has (or, with `negated`, has not) an ancestor like `ancestor`.
     Inside {
         capture: Option<String>,
@@ -617,7 +622,11 @@ fn compile_condition(
     ] {
         if let Some(names) = names {
             let names = dotted_names(c, names, key, lang)?;
-            return Some(Condition::FileImports { names, negated });
+            return Some(Condition::FileImports {
+                capture,
+                names,
+                negated,
+            });
         }
     }
     if let Some(flag) = &doc.not_imported {

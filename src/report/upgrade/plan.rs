@@ -162,9 +162,9 @@ pub fn markdown(report: &UpgradeReport, batches: &[Batch], max_files: usize) -> 
         );
         let _ = writeln!(
             out,
-            "{} findings in {} files under `{}`; review about {}. Rules: {}.\n",
-            batch.findings,
-            batch.files.len(),
+            "{} in {} under `{}`; review about {}. Rules: {}.\n",
+            crate::report::text::count(batch.findings, "finding"),
+            crate::report::text::count(batch.files.len(), "file"),
             batch.directory,
             analysis::duration(batch.review_minutes),
             batch
