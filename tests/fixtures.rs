@@ -66,3 +66,19 @@ fn the_query_reader_counts_every_built_in_pattern_like_tree_sitter() {
         );
     }
 }
+
+/// The prefilter numbers a rule's patterns as the light query reader counts them; for a
+/// built-in rule (whose query is compiled only when a run needs it) that count must be
+/// tree-sitter's, or a pattern's literals would gate another one.
+#[test]
+fn every_built_in_query_compiles_with_the_pattern_count_the_prefilter_assumes() {
+    let set = RuleSet::load_from(true, &[]).expect("built-in rules load");
+    for rule in &set.rules {
+        assert_eq!(
+            rule.patterns.len(),
+            rule.query().pattern_count(),
+            "{}: the light reader and tree-sitter count its patterns differently",
+            rule.id
+        );
+    }
+}

@@ -59,7 +59,8 @@ pub struct FileContext<'t> {
 }
 
 /// Finds every match of the active patterns in the file, in text order (rule order on ties).
-/// Returns `None` when matching ran past `deadline`.
+/// Each rule with an active pattern runs its own query. Returns `None` when matching ran past
+/// `deadline`.
 pub fn find(
     plan: &LanguagePlan,
     rules: &[ActiveRule],
@@ -67,7 +68,65 @@ pub fn find(
     file: &FileContext,
     deadline: Instant,
 ) -> Option<Vec<Finding>> {
-    let names = plan.query.capture_names();
+    let mut findings = Vec::new();
+    let busy: Vec<(usize, usize)> = plan
+        .rules
+        .iter()
+        .copied()
+        .filter(|&(rule, first)| {
+            active[first..first + rules[rule].rule.patterns.len()]
+                .iter()
+                .any(|a| *a)
+        })
+        .collect();
+    if busy.len() > PER_RULE_PASSES {
+        let combined = plan.combined(rules);
+        let pattern = |index: usize| {
+            let slot = combined.pattern_slot[index];
+            let global = combined.pattern_global[index];
+            (plan.rules[slot].0, global.is_none_or(|g| active[g]))
+        };
+        run(
+            &combined.query,
+            &pattern,
+            rules,
+            file,
+            deadline,
+            &mut findings,
+        )?;
+    } else {
+        for (rule, first) in busy {
+            let flags = &active[first..first + rules[rule].rule.patterns.len()];
+            let pattern = |index: usize| (rule, flags.get(index).copied().unwrap_or(true));
+            run(
+                rules[rule].rule.query(),
+                &pattern,
+                rules,
+                file,
+                deadline,
+                &mut findings,
+            )?;
+        }
+    }
+    findings.sort_by_key(|f| (f.range.start, f.rule, f.range.end));
+    Some(findings)
+}
+
+/// Up to this many rules that may match a file run their own queries; more run the language's
+/// combined query, whose one pass then costs less than theirs.
+const PER_RULE_PASSES: usize = 4;
+
+/// The matches of `query`, whose pattern `i` belongs to rule `pattern(i).0` and is active when
+/// `pattern(i).1`, added to `findings`.
+fn run(
+    query: &tree_sitter::Query,
+    pattern: &dyn Fn(usize) -> (usize, bool),
+    rules: &[ActiveRule],
+    file: &FileContext,
+    deadline: Instant,
+    findings: &mut Vec<Finding>,
+) -> Option<()> {
+    let names = query.capture_names();
     let mut cursor = QueryCursor::new();
     cursor.set_match_limit(MATCH_LIMIT);
     let mut timed_out = false;
@@ -80,20 +139,17 @@ pub fn find(
         }
     };
     let options = QueryCursorOptions::new().progress_callback(&mut check);
-    let mut matches = cursor.matches_with_options(
-        &plan.query,
-        file.tree.root_node(),
-        file.text.as_bytes(),
-        options,
-    );
-    let mut findings = Vec::new();
+    let mut matches =
+        cursor.matches_with_options(query, file.tree.root_node(), file.text.as_bytes(), options);
     let mut seen = HashSet::new();
     let mut captures: Vec<(&str, Node)> = Vec::new();
     while let Some(m) = matches.next() {
-        if !active[m.pattern_index] {
+        // The light reader's pattern count agrees with tree-sitter's for every built-in rule
+        // (the test suite checks) and is corrected for a user's: a pattern beyond it is active.
+        let (rule_index, active) = pattern(m.pattern_index);
+        if !active {
             continue;
         }
-        let rule_index = plan.pattern_rule[m.pattern_index];
         let rule = rules[rule_index].rule;
         captures.clear();
         captures.extend(
@@ -134,11 +190,7 @@ pub fn find(
         });
     }
     drop(matches);
-    if timed_out {
-        return None;
-    }
-    findings.sort_by_key(|f| (f.range.start, f.rule, f.range.end));
-    Some(findings)
+    (!timed_out).then_some(())
 }
 
 /// The node a finding points at: the `@match` capture, or else the widest one.
@@ -435,6 +487,16 @@ fn build_fix<'t>(
             }
             FixStep::CreateFile { path, text } => {
                 creates.push((path.clone(), text.render(lookup, &map)?));
+            }
+            FixStep::MoveKey { capture, to } => {
+                let to = to.render(lookup, &map)?;
+                let found = nodes(captures, capture);
+                if found.is_empty() {
+                    return None;
+                }
+                for node in found {
+                    edits.extend(super::yaml_move::move_key(node, &to, text)?);
+                }
             }
             FixStep::MoveImport(from, to) => {
                 imports.push(ImportChange::Move(

@@ -21,6 +21,7 @@ pub mod undo;
 pub mod verify;
 pub mod walk;
 pub mod write;
+pub mod yaml_move;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,8 @@
-//! A run's rules, arranged for speed: per language, one query holding every rule's patterns
-//! (one cursor pass per file) and one literal automaton (a file none of whose rules' required
-//! literals occur is not parsed at all).
-//!
-//! A language's query is compiled the first time a file of that language is seen, so a run
-//! over Python files never compiles the Java rules.
+//! A run's rules, arranged for speed: per language, one literal automaton (a file none of
+//! whose rules' required literals occur is not parsed at all); per rule its own query, run on
+//! a file where few rules can match; and all the language's rules in one query, run in one
+//! pass on a file where many can. Queries are compiled the first time a file needs them, so a
+//! run over a few files compiles only the rules those files touch.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,18 +32,33 @@ pub struct Plan<'a> {
     languages: HashMap<LanguageId, OnceLock<LanguagePlan>>,
 }
 
-/// One language's rules compiled together.
+/// One language's rules, arranged for matching.
 pub struct LanguagePlan {
     pub language: &'static Language,
-    pub query: Query,
-    /// Pattern index -> index into [`Plan::rules`].
-    pub pattern_rule: Vec<usize>,
-    /// Pattern index -> ids of the literals of which one must occur; `None`: no requirement.
+    /// The language's rules: index into [`Plan::rules`] and the global index of the rule's
+    /// first pattern; its patterns are numbered on from there.
+    pub rules: Vec<(usize, usize)>,
+    /// Global pattern index -> position in `rules`.
+    pattern_slot: Vec<usize>,
+    /// Global pattern index -> ids of the literals of which one must occur; `None`: no
+    /// requirement.
     pattern_literals: Vec<Option<Vec<usize>>>,
     literals: Option<AhoCorasick>,
     literal_count: usize,
     /// Whether any of the language's rules needs the import model.
     pub needs_imports: bool,
+    /// Every rule's patterns in one query, for files where many rules may match: one cursor
+    /// pass instead of one per rule. Compiled the first time such a file is seen.
+    combined: OnceLock<Combined>,
+}
+
+/// The language's rules in one query.
+pub struct Combined {
+    pub query: Query,
+    /// Pattern index in `query` -> global pattern index, `None` past a rule's own count.
+    pub pattern_global: Vec<Option<usize>>,
+    /// Pattern index in `query` -> position in [`LanguagePlan::rules`].
+    pub pattern_slot: Vec<usize>,
 }
 
 impl<'a> Plan<'a> {
@@ -87,9 +101,10 @@ impl<'a> Plan<'a> {
 
 impl LanguagePlan {
     fn compile(language: &'static Language, rules: &[ActiveRule]) -> LanguagePlan {
-        let mut source = String::new();
-        // (offset of the rule's text in `source`, rule index), in order.
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        let mut slots = Vec::new();
+        let mut pattern_slot = Vec::new();
+        let mut literal_ids: HashMap<&str, usize> = HashMap::new();
+        let mut pattern_literals = Vec::new();
         let mut needs_imports = false;
         for (index, active) in rules.iter().enumerate() {
             let rule = active.rule;
@@ -99,7 +114,9 @@ impl LanguagePlan {
             needs_imports |= rule.conditions.iter().any(|c| {
                 matches!(
                     c,
-                    Condition::ImportedFrom { .. } | Condition::NotImported { .. }
+                    Condition::ImportedFrom { .. }
+                        | Condition::NotImported { .. }
+                        | Condition::FileImports { .. }
                 )
             }) || rule.fix.iter().any(|s| {
                 matches!(
@@ -107,42 +124,18 @@ impl LanguagePlan {
                     FixStep::AddImport(_) | FixStep::RemoveImport(_) | FixStep::MoveImport(..)
                 )
             });
-            starts.push((source.len(), index));
-            source.push_str(&rule.query_source);
-            source.push('\n');
-        }
-        let query = Query::new(&language.grammar, &source).unwrap_or_else(|err| {
-            panic!("built-in rules compile (the test suite checks them): {err}")
-        });
-        // Map each pattern back to its rule by where its text starts.
-        let pattern_rule: Vec<usize> = (0..query.pattern_count())
-            .map(|pattern| {
-                let at = query.start_byte_for_pattern(pattern);
-                let slot = starts.partition_point(|(start, _)| *start <= at) - 1;
-                starts[slot].1
-            })
-            .collect();
-        let mut literal_ids: HashMap<&str, usize> = HashMap::new();
-        let mut pattern_literals = Vec::with_capacity(pattern_rule.len());
-        let mut nth = 0;
-        for (pattern, &rule_index) in pattern_rule.iter().enumerate() {
-            nth = if pattern > 0 && pattern_rule[pattern - 1] == rule_index {
-                nth + 1
-            } else {
-                0
-            };
-            let rule = rules[rule_index].rule;
-            let count = pattern_rule.iter().filter(|&&r| r == rule_index).count();
-            // The light reader must agree with tree-sitter on the count, or nothing is skipped.
-            let shape = (rule.patterns.len() == count).then(|| &rule.patterns[nth]);
-            pattern_literals.push(shape.and_then(|s| s.required_literals.as_ref()).map(|set| {
-                set.iter()
-                    .map(|lit| {
-                        let next = literal_ids.len();
-                        *literal_ids.entry(lit.as_str()).or_insert(next)
-                    })
-                    .collect()
-            }));
+            slots.push((index, pattern_slot.len()));
+            for shape in &rule.patterns {
+                pattern_slot.push(slots.len() - 1);
+                pattern_literals.push(shape.required_literals.as_ref().map(|set| {
+                    set.iter()
+                        .map(|lit| {
+                            let next = literal_ids.len();
+                            *literal_ids.entry(lit.as_str()).or_insert(next)
+                        })
+                        .collect()
+                }));
+            }
         }
         let mut literals: Vec<(&str, usize)> = literal_ids.into_iter().collect();
         literals.sort_by_key(|(_, id)| *id);
@@ -153,13 +146,45 @@ impl LanguagePlan {
         });
         LanguagePlan {
             language,
-            query,
-            pattern_rule,
+            rules: slots,
+            pattern_slot,
             pattern_literals,
             literals: automaton,
             literal_count,
             needs_imports,
+            combined: OnceLock::new(),
         }
+    }
+
+    /// The combined query of the language's rules, compiled on first use.
+    pub fn combined(&self, rules: &[ActiveRule]) -> &Combined {
+        self.combined.get_or_init(|| {
+            let mut source = String::new();
+            let mut starts: Vec<(usize, usize)> = Vec::new();
+            for (slot, &(rule, _)) in self.rules.iter().enumerate() {
+                starts.push((source.len(), slot));
+                source.push_str(&rules[rule].rule.query_source);
+                source.push('\n');
+            }
+            let query = Query::new(&self.language.grammar, &source).unwrap_or_else(|err| {
+                panic!("built-in rules compile (the test suite checks them): {err}")
+            });
+            let mut pattern_slot = Vec::new();
+            let mut pattern_global = Vec::new();
+            for pattern in 0..query.pattern_count() {
+                let at = query.start_byte_for_pattern(pattern);
+                let slot = starts[starts.partition_point(|(start, _)| *start <= at) - 1].1;
+                let nth = pattern_slot.iter().filter(|s| **s == slot).count();
+                let (rule, first) = self.rules[slot];
+                pattern_global.push((nth < rules[rule].rule.patterns.len()).then_some(first + nth));
+                pattern_slot.push(slot);
+            }
+            Combined {
+                query,
+                pattern_global,
+                pattern_slot,
+            }
+        })
     }
 
     /// Which patterns may match a file with this path and text; `None` when none may, so the
@@ -179,13 +204,14 @@ impl LanguagePlan {
         }
         let mut rule_applies: HashMap<usize, bool> = HashMap::new();
         let active: Vec<bool> = self
-            .pattern_rule
+            .pattern_slot
             .iter()
             .zip(&self.pattern_literals)
-            .map(|(&rule, literals)| {
+            .map(|(&slot, literals)| {
                 let literal_ok = literals
                     .as_ref()
                     .is_none_or(|ids| ids.iter().any(|&id| present[id]));
+                let rule = self.rules[slot].0;
                 literal_ok
                     && *rule_applies
                         .entry(rule)

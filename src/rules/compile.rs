@@ -7,6 +7,7 @@
 //! of a file's mistakes at once.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
@@ -50,9 +51,31 @@ pub struct Rule {
     pub patterns: Vec<PatternShape>,
     /// Where the rule was loaded from (`<built-in>/...` for embedded rules).
     pub source: String,
+    /// The compiled query, once a run needs it.
+    pub compiled: CompiledQuery,
+}
+
+/// A rule's query, compiled on first use and then shared by every thread and plan of the
+/// process: a run compiles only the rules some file could match.
+#[derive(Default)]
+pub struct CompiledQuery(std::sync::OnceLock<Query>);
+
+impl std::fmt::Debug for CompiledQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CompiledQuery")
+    }
 }
 
 impl Rule {
+    /// The rule's compiled query. A rule from a user's directory was compiled (and checked)
+    /// when it was loaded; a built-in one is checked by the test suite.
+    pub fn query(&self) -> &Query {
+        self.compiled.0.get_or_init(|| {
+            Query::new(&language::get(self.language).grammar, &self.query_source)
+                .unwrap_or_else(|err| panic!("rule {} does not compile: {err}", self.id))
+        })
+    }
+
     /// Whether the rule's message or fix uses `{{$target}}`.
     pub fn uses_target(&self) -> bool {
         self.message.uses_target() || self.fix.iter().any(FixStep::uses_target)
@@ -151,6 +174,11 @@ pub enum FixStep {
     RemoveImport(Template),
     /// Import the name from another module instead (`from`, `to`), whether used or not.
     MoveImport(Template, Template),
+    /// YAML: move the captured key, with what is under it, to the dotted path `to`.
+    MoveKey {
+        capture: String,
+        to: Template,
+    },
     /// Create a file with this text, unless it exists.
     CreateFile {
         path: String,
@@ -170,6 +198,7 @@ impl FixStep {
             | FixStep::RemoveImport(t)
             | FixStep::ReplacePattern { with: t, .. } => t.uses_target(),
             FixStep::MoveImport(from, to) => from.uses_target() || to.uses_target(),
+            FixStep::MoveKey { to, .. } => to.uses_target(),
             FixStep::Delete { .. } => false,
         }
     }
@@ -511,6 +540,14 @@ pub fn compile(
                 format!("import fix steps are not supported for {}", lang.name),
             );
         }
+        if let Some(value) = &step.move_key
+            && lang.name != "yaml"
+        {
+            c.error(
+                value,
+                "`move_key` moves YAML keys; this rule is not for yaml",
+            );
+        }
     }
     let fix: Vec<FixStep> = doc
         .fix
@@ -563,6 +600,7 @@ pub fn compile(
         database_before,
         patterns,
         source: path.display().to_string(),
+        compiled: CompiledQuery(query.map(OnceLock::from).unwrap_or_default()),
     })
 }
 
@@ -732,11 +770,12 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         &doc.add_import,
         &doc.remove_import,
         &doc.move_import,
+        &doc.move_key,
         &doc.create_file,
     ];
     let set: Vec<&Spanned<String>> = actions.iter().filter_map(|a| a.as_ref()).collect();
     if set.len() != 1 {
-        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`, `create_file`";
+        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`, `move_key`, `create_file`";
         match set
             .first()
             .copied()
@@ -755,7 +794,7 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
     } else if doc.insert_before.is_some() || doc.insert_after.is_some() || doc.create_file.is_some()
     {
         &["text"]
-    } else if doc.move_import.is_some() {
+    } else if doc.move_import.is_some() || doc.move_key.is_some() {
         &["to"]
     } else {
         &[]
@@ -827,6 +866,15 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
             path: path.value.clone(),
             text: c.template(text, "text")?,
         });
+    }
+    if let Some(capture) = &doc.move_key {
+        let capture = c.capture(capture, "move_key");
+        let Some(to) = &doc.to else {
+            c.error(target, "`move_key` needs `to:` (the new dotted path)");
+            return None;
+        };
+        let to = c.template(to, "to")?;
+        return Some(FixStep::MoveKey { capture, to });
     }
     if doc.move_import.is_some() {
         let Some(to) = &doc.to else {

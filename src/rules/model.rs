@@ -150,6 +150,10 @@ pub struct FixStepDoc {
     /// Create this file (relative to the project: see `docs/rules.md`) with `text:` if missing.
     #[serde(default)]
     pub create_file: Option<Spanned<String>>,
+    /// YAML: move the captured key (with what is under it) to a dotted path: `move_key: k`,
+    /// `to: spring.data.redis`.
+    #[serde(default)]
+    pub move_key: Option<Spanned<String>>,
     /// Move an import to another module, used or not: `move_import: a.b.c`, `to: x.y.c`.
     #[serde(default)]
     pub move_import: Option<Spanned<String>>,

@@ -3,8 +3,9 @@
 //! The engine skips a file without parsing it when none of its rules could match; for that it
 //! needs, per pattern, literal strings that every match must contain. tree-sitter keeps text
 //! predicates private, so this module reads them from the query source: `(#eq? @c "x")` and
-//! `(#any-of? @c "x" "y")` on a capture that every match has (not under `?`, `*` or an
-//! alternation) make `x` (or one of `x`, `y`) a required literal. It does not validate the
+//! `(#any-of? @c "x" "y")` on a capture that every match has (not under `?` or `*`, and in
+//! every branch of an alternation) make `x` (or one of `x`, `y`) a required literal, and
+//! `(#match? @c "^x")` the literals every match of its regex starts with. It does not validate the
 //! query: `tree_sitter::Query::new` has done that before this runs.
 
 /// What one top-level pattern requires.
@@ -148,10 +149,30 @@ impl Reader {
             }
             Some(Token::OpenAlt) => {
                 self.pos += 1;
+                // A capture that every branch binds is bound by every match; a predicate inside
+                // a branch holds only for that branch, so it is not a requirement.
+                let mut branches: Vec<Vec<(String, bool)>> = Vec::new();
                 while !matches!(self.peek(), Some(Token::CloseAlt) | None) {
-                    self.item(pattern, true);
+                    let mut branch = Pattern::default();
+                    self.item(&mut branch, optional);
+                    if !branch.captures.is_empty() || branch.predicates.is_empty() {
+                        branches.push(branch.captures);
+                    }
                 }
                 self.pos += 1;
+                let mut seen: Vec<String> = Vec::new();
+                for (name, _) in branches.iter().flatten() {
+                    if seen.contains(name) {
+                        continue;
+                    }
+                    seen.push(name.clone());
+                    let everywhere = branches
+                        .iter()
+                        .all(|b| b.iter().any(|(n, o)| n == name && !o));
+                    pattern
+                        .captures
+                        .push((name.clone(), optional || !everywhere));
+                }
             }
             Some(Token::Word(word)) if word.ends_with(':') => {
                 // `field: item`
@@ -232,6 +253,10 @@ fn shape(pattern: Pattern) -> PatternShape {
         let candidate = match name.as_str() {
             "#eq?" if strings.len() == 1 => strings,
             "#any-of?" if !strings.is_empty() => strings,
+            "#match?" if strings.len() == 1 => match regex_literals(&strings[0]) {
+                Some(literals) => literals,
+                None => continue,
+            },
             _ => continue,
         };
         best = Some(choose(best, candidate));
@@ -240,6 +265,23 @@ fn shape(pattern: Pattern) -> PatternShape {
         required_captures,
         required_literals: best.filter(|set| set.iter().all(|s| !s.is_empty())),
     }
+}
+
+/// Strings of which every match of `pattern` starts with one: its prefix literals, when they
+/// are few and long enough to be worth searching for (`^django\.utils\.(a|b)` gives two).
+fn regex_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = extractor.extract(&hir);
+    let literals: Vec<String> = seq
+        .literals()?
+        .iter()
+        .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+        .collect::<Option<_>>()?;
+    let useful = !literals.is_empty() && literals.iter().all(|l| l.len() >= 2);
+    useful.then_some(literals)
 }
 
 /// Whether the query has a predicate outside any pattern's parentheses, such as
@@ -341,6 +383,30 @@ mod tests {
             .into_iter()
             .map(|s| s.required_literals)
             .collect()
+    }
+
+    #[test]
+    fn a_capture_in_every_branch_of_an_alternation_is_required() {
+        let q = r#"(import_statement
+                     name: [(dotted_name) @m (aliased_import name: (dotted_name) @m)]
+                     (#eq? @m "six"))"#;
+        assert_eq!(literals(q), vec![Some(vec!["six".to_string()])]);
+        let partial = r#"(call function: [(identifier) @f (attribute)] (#eq? @f "url"))"#;
+        assert_eq!(literals(partial), vec![None]);
+    }
+
+    #[test]
+    fn a_match_gives_its_prefix_literals_when_they_are_useful() {
+        let q = r#"((dotted_name) @m (#match? @m "^django\\.utils\\.(datetime_safe|baseconv)$"))"#;
+        assert_eq!(
+            literals(q),
+            vec![Some(vec![
+                "django.utils.datetime_safe".to_string(),
+                "django.utils.baseconv".to_string()
+            ])]
+        );
+        let vague = r#"((comment) @c (#match? @c "^.*x"))"#;
+        assert_eq!(literals(vague), vec![None]);
     }
 
     #[test]
