@@ -34,15 +34,20 @@ peak_mb() {
 }
 
 for corpus in django spring rails; do
+    # The upshift rules that bench/ast-grep/<lang>/ translates, for a like-for-like comparison.
     case $corpus in
-        django) lang=python ;;
-        spring) lang=java ;;
-        rails) lang=ruby ;;
+        django) lang=python
+            same="django/conf-urls-include,django/force-text,python/os-error-aliases,python/lru-cache-without-parens,python/open-default-read-mode,django/django-six,python/super-call,python/pep585-builtin-generics,django/ugettext,django/url-to-re-path" ;;
+        spring) lang=java
+            same="spring/ant-matchers,spring/authorize-requests,spring/enable-global-method-security,spring/javax-to-jakarta,java/junit4-lifecycle-annotations,java/junit4-test-annotation,spring/web-mvc-configurer-adapter" ;;
+        rails) lang=ruby
+            same="rails/before-filter,rails/errors-keys,rails/redirect-to-back,rails/render-text,rails/secrets,rails/to-s-format,rails/update-attributes" ;;
     esac
     src="$corpora/$corpus"
     echo "== $corpus"
     time_it "$corpus-floor" "$upshift parse --stats $src"
     time_it "$corpus-check" "$upshift check -q --no-cache --exit-zero $src"
+    time_it "$corpus-same" "$upshift check -q --no-cache --exit-zero --select $same $src"
     time_it "$corpus-check-j1" "$upshift check -q --no-cache --exit-zero -j 1 $src"
     time_it "$corpus-read" "$upshift parse --stats --read-only $src"
     # The warm-up run fills the cache; the timed runs re-check the unchanged tree.
@@ -74,13 +79,13 @@ lines = [
     f"Measured {datetime.date.today()} on commit `{commit}`, {cores} cores, load average at the end {load}, "
     f"median of {runs} runs each (hyperfine), by `bench/run.sh`. Only ratios within this one run count.",
     "",
-    "| corpus | parse floor | check | check / floor | fix (fresh copy) | ast-grep (same ~10 rules) | check / ast-grep | -j1 / -j2 (check) | peak memory (check) | walk+read floor | cached re-run | cached / read floor |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| corpus | parse floor | check | check / floor | fix (fresh copy) | ast-grep (~10 rules) | check, the same rules | same rules / ast-grep | -j1 / -j2 (check) | peak memory (check) | walk+read floor | cached re-run | cached / read floor |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 for c in ["django", "spring", "rails"]:
     lines.append(
         f"| {c} | {t(c+'-floor')} | {t(c+'-check')} | {ratio(c+'-check', c+'-floor')} | {t(c+'-fix')} | "
-        f"{t(c+'-ast-grep')} | {ratio(c+'-check', c+'-ast-grep')} | {ratio(c+'-check-j1', c+'-check')} | {int(r.get(c+'-memory', 0))} MB | "
+        f"{t(c+'-ast-grep')} | {t(c+'-same')} | {ratio(c+'-same', c+'-ast-grep')} | {ratio(c+'-check-j1', c+'-check')} | {int(r.get(c+'-memory', 0))} MB | "
         f"{t(c+'-read')} | {t(c+'-cached')} | {ratio(c+'-cached', c+'-read')} |"
     )
 lines += [

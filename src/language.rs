@@ -54,6 +54,8 @@ pub struct Language {
     /// The line-comment marker, used by suppression comments and reports.
     pub comment: String,
     files: GlobSet,
+    /// Globs with a `/`, matched against the whole path (`**/META-INF/services/javax.*`).
+    paths: GlobSet,
     /// The query that finds import bindings, when the language has an import model.
     pub imports: Option<Query>,
     /// Whether a dotted name names what it says without any import (Java's
@@ -62,10 +64,12 @@ pub struct Language {
 }
 
 impl Language {
-    /// Whether a file name belongs to this language.
+    /// Whether a file belongs to this language, by its name (or, for a glob with a `/`, its
+    /// path).
     pub fn claims(&self, path: &Path) -> bool {
         path.file_name()
             .is_some_and(|name| self.files.is_match(name))
+            || self.paths.is_match(path)
     }
 }
 
@@ -93,8 +97,14 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
     let grammar = grammar_for(&doc.name)
         .unwrap_or_else(|| panic!("grammars: no grammar crate is linked for `{}`", doc.name));
     let mut files = GlobSetBuilder::new();
+    let mut paths = GlobSetBuilder::new();
     for pattern in &doc.files {
-        files.add(Glob::new(pattern).unwrap_or_else(|err| panic!("grammars: {pattern}: {err}")));
+        let glob = Glob::new(pattern).unwrap_or_else(|err| panic!("grammars: {pattern}: {err}"));
+        if pattern.contains('/') {
+            paths.add(glob);
+        } else {
+            files.add(glob);
+        }
     }
     let imports = dir
         .get_file(dir.path().join("imports.scm"))
@@ -109,6 +119,7 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
         grammar,
         comment: doc.comment,
         files: files.build().expect("grammar globs compile"),
+        paths: paths.build().expect("grammar globs compile"),
         imports,
         qualified_names: doc.qualified_names,
     }
