@@ -26,13 +26,17 @@ pub fn move_key(pair: Node, to: &str, text: &str) -> Option<Vec<Edit>> {
     }
     let root = root_mapping(pair)?;
     let removed = removal(pair, &to, text)?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let unit = indent_unit(pair);
     let (at, content) = match destination(root, &to, text)? {
         Destination::Missing { mapping, missing } => {
             let column = pairs(mapping).first()?.start_position().column;
             let mut block = String::new();
             for (i, segment) in missing[..missing.len() - 1].iter().enumerate() {
-                block.push_str(&format!("{}{segment}:\n", " ".repeat(column + i * unit)));
+                block.push_str(&format!(
+                    "{}{segment}:{newline}",
+                    " ".repeat(column + i * unit)
+                ));
             }
             let key_column = column + (missing.len() - 1) * unit;
             block.push_str(&reindent_pair(
@@ -40,6 +44,7 @@ pub fn move_key(pair: Node, to: &str, text: &str) -> Option<Vec<Edit>> {
                 missing[missing.len() - 1],
                 key_column,
                 text,
+                newline,
             )?);
             (after_node(mapping, text), block)
         }
@@ -63,7 +68,7 @@ pub fn move_key(pair: Node, to: &str, text: &str) -> Option<Vec<Edit>> {
         }
     };
     let content = if at == text.len() && !text.ends_with('\n') {
-        format!("\n{content}")
+        format!("{newline}{content}")
     } else {
         content
     };
@@ -156,13 +161,19 @@ fn removal(pair: Node, to: &[&str], text: &str) -> Option<Range<usize>> {
 
 /// The pair's text as whole lines, with its key renamed to `key` at `column` and the lines
 /// under it moved by as much.
-fn reindent_pair(pair: Node, key: &str, column: usize, text: &str) -> Option<String> {
+fn reindent_pair(
+    pair: Node,
+    key: &str,
+    column: usize,
+    text: &str,
+    newline: &str,
+) -> Option<String> {
     let old_key = pair.child_by_field_name("key")?;
     let first_line_end = after_node(old_key, text).min(after_node(pair, text));
     let rest_of_line = &text[old_key.end_byte()..first_line_end];
     let mut out = format!("{}{key}{rest_of_line}", " ".repeat(column));
     if !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(newline);
     }
     let below = &text[first_line_end..after_node(pair, text)];
     let old_column = pair.start_position().column;
@@ -379,6 +390,15 @@ mod tests {
             )
             .unwrap(),
             "spring:\n  datasource:\n    url: jdbc:h2:mem\n  sql:\n    init:\n      schema-locations:\n        - a.sql\n        - b.sql\n"
+        );
+    }
+
+    #[test]
+    fn a_windows_file_keeps_its_line_endings() {
+        let text = "spring:\r\n  redis:\r\n    host: a\r\n";
+        assert_eq!(
+            moved(text, "spring.redis", "spring.data.redis").unwrap(),
+            "spring:\r\n  data:\r\n    redis:\r\n      host: a\r\n"
         );
     }
 
