@@ -161,8 +161,7 @@ fn whole_lines(start: usize, end: usize, text: &str) -> Option<Range<usize>> {
     if !text[line_begin..start].trim().is_empty() {
         return None;
     }
-    let rest = &text[end..];
-    let line_end = rest.find('\n').map_or(text.len(), |i| end + i + 1);
+    let line_end = after_line(text, end);
     if !text[end..line_end].trim().is_empty() {
         return None;
     }
@@ -172,6 +171,13 @@ fn whole_lines(start: usize, end: usize, text: &str) -> Option<Range<usize>> {
 /// The offset where the line holding `offset` starts.
 pub fn line_start(text: &str, offset: usize) -> usize {
     text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The offset just past the line that `offset` is on (its line break included).
+pub fn after_line(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// The whitespace that indents the line holding `offset`.

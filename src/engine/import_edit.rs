@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use tree_sitter::{Node, Tree};
 
-use super::edit::{Edit, ImportChange, apply, deletion_range, indentation_at, line_start};
+use super::edit::{
+    Edit, ImportChange, after_line, apply, deletion_range, indentation_at, line_start,
+};
 use super::imports::Imports;
 use super::parse::parse;
 use crate::language::Language;
@@ -203,13 +205,6 @@ fn split(name: &str) -> (&str, &str) {
 
 fn node_text<'t>(node: Node, text: &'t str) -> &'t str {
     &text[node.byte_range()]
-}
-
-/// The offset just past the line that `offset` is on.
-fn after_line(text: &str, offset: usize) -> usize {
-    text[offset..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// Makes `imported` available: in an existing `from` statement of its module, else on a new

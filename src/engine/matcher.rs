@@ -171,12 +171,7 @@ fn run(
             continue;
         }
         let target = rules[rule_index].target.as_deref();
-        let lookup = |name: &str| {
-            if name == TARGET {
-                return target;
-            }
-            capture(&captures, name).map(|n| &file.text[n.byte_range()])
-        };
+        let lookup = |name: &str| hole(&captures, file.text, target, name);
         findings.push(Finding {
             rule: rule_index,
             range: primary.byte_range(),
@@ -210,6 +205,20 @@ fn capture<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Option<Node<'t>> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, node)| *node)
+}
+
+/// The text a template hole `name` is filled with: `{{$target}}`'s version, else the text of
+/// the capture of that name.
+fn hole<'t>(
+    captures: &[(&str, Node)],
+    text: &'t str,
+    target: Option<&'t str>,
+    name: &str,
+) -> Option<&'t str> {
+    if name == TARGET {
+        return target;
+    }
+    capture(captures, name).map(|n| &text[n.byte_range()])
 }
 
 /// Every node bound to capture `name` (several for a quantified capture).
@@ -381,12 +390,7 @@ fn build_fix<'t>(
         return None;
     }
     let text = file.text;
-    let lookup = |name: &str| {
-        if name == TARGET {
-            return target;
-        }
-        capture(captures, name).map(|n| &text[n.byte_range()])
-    };
+    let lookup = |name: &str| hole(captures, text, target, name);
     let map = |key: &str| rule.map.get(key).map(String::as_str);
     let mut edits = Vec::new();
     let mut imports = Vec::new();

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::edit::{Edit, line_start};
+use super::edit::{Edit, after_line, line_start};
 
 /// The edits that move the block mapping pair `pair` to the dotted `to`.
 pub fn move_key(pair: Node, to: &str, text: &str) -> Option<Vec<Edit>> {
@@ -287,7 +287,7 @@ fn after_node(node: Node, text: &str) -> usize {
     if end > 0 && text.as_bytes()[end - 1] == b'\n' {
         return end;
     }
-    text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+    after_line(text, end)
 }
 
 #[cfg(test)]
