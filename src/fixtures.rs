@@ -123,6 +123,11 @@ pub fn run(set: &RuleSet, root: &Path, filter: impl Fn(&Rule) -> bool) -> Outcom
             if let Err(message) = check_case(set, rule, &dir, &case) {
                 outcome.failures.push(fail(&dir.join(&case), message));
             }
+            let errors = crate::engine::script::take_errors_of(&rule.id);
+            if !errors.is_empty() {
+                let message = format!("the rule's script failed: {}", errors.join("; "));
+                outcome.failures.push(fail(&dir.join(&case), message));
+            }
         }
     }
     outcome

@@ -224,6 +224,16 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
         }
     }
     notes.sort_by(|a, b| a.path.cmp(&b.path));
+    // A rule's script that failed on some match is a bug in the rule: say so, with its file.
+    for (rule, messages) in upshift::engine::script::take_errors() {
+        let path = set.get(&rule).map_or(rule.clone(), |r| r.source.clone());
+        for message in messages {
+            notes.push(Note {
+                path: path.clone(),
+                message: format!("rule {rule}: its script failed on a match: {message}"),
+            });
+        }
+    }
 
     let mut entries: Vec<Entry> = runs
         .iter()

@@ -11,6 +11,8 @@ use tree_sitter::{Node, QueryCursor, QueryCursorOptions, Tree};
 use super::edit::{Edit, Fix, ImportChange, deletion_range, indentation_at};
 use super::imports::Imports;
 use super::plan::{ActiveRule, LanguagePlan};
+use super::script;
+use crate::rules::script::Script;
 use crate::rules::template::TARGET;
 use crate::rules::{Ancestor, Condition, FixStep, Rule, Template};
 
@@ -160,17 +162,18 @@ fn run(
         let Some(primary) = primary_node(&captures) else {
             continue;
         };
-        if !rule
-            .conditions
-            .iter()
-            .all(|c| holds(c, primary, &captures, file))
-        {
-            continue;
-        }
         if !seen.insert((rule_index, primary.byte_range())) {
             continue;
         }
         let target = rules[rule_index].target.as_deref();
+        if !rule
+            .conditions
+            .iter()
+            .all(|c| holds(c, rule, target, primary, &captures, file))
+        {
+            seen.remove(&(rule_index, primary.byte_range()));
+            continue;
+        }
         let lookup = |name: &str| hole(&captures, file.text, target, name);
         findings.push(Finding {
             rule: rule_index,
@@ -230,8 +233,30 @@ fn nodes<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Vec<Node<'t>> {
         .collect()
 }
 
+/// What a script call on this match sees.
+fn script_input<'a, 't>(
+    rule: &'a Rule,
+    script: &'a Script,
+    target: Option<&'a str>,
+    captures: &'a [(&'a str, Node<'t>)],
+    file: &'a FileContext<'t>,
+) -> script::Input<'a, 't> {
+    script::Input {
+        text: file.text,
+        root: file.tree.root_node(),
+        captures,
+        names: &script.names,
+        imports: file.imports.as_ref(),
+        target,
+        newline: file.newline,
+        map: &rule.map,
+    }
+}
+
 fn holds(
     condition: &Condition,
+    rule: &Rule,
+    target: Option<&str>,
     primary: Node,
     captures: &[(&str, Node)],
     file: &FileContext,
@@ -283,6 +308,11 @@ fn holds(
             };
             has_ancestor(node, ancestor, file.text) != *negated
         }
+        Condition::Script(script) => script::condition(
+            &rule.id,
+            script.ast(),
+            script_input(rule, script, target, captures, file),
+        ),
     }
 }
 
@@ -302,7 +332,7 @@ const NOT_REFERENCES: &[(&str, &str)] = &[
 ];
 
 /// Whether `node` can refer to an imported name.
-fn is_reference(node: Node) -> bool {
+pub(crate) fn is_reference(node: Node) -> bool {
     let Some(parent) = node.parent() else {
         return true;
     };
@@ -319,7 +349,7 @@ fn is_reference(node: Node) -> bool {
 
 /// Whether `name` at `node` is a parameter of an enclosing function, method or lambda, which
 /// hides a module-level import of the same name.
-fn is_shadowed(node: Node, name: &str, text: &str) -> bool {
+pub(crate) fn is_shadowed(node: Node, name: &str, text: &str) -> bool {
     let mut current = node.parent();
     while let Some(scope) = current {
         let parameters = match scope.kind() {
@@ -395,8 +425,21 @@ fn build_fix<'t>(
     let mut edits = Vec::new();
     let mut imports = Vec::new();
     let mut creates = Vec::new();
+    let mut safety = rule.safety;
     for step in &rule.fix {
         match step {
+            FixStep::Script(script) => {
+                let output = script::fix(
+                    &rule.id,
+                    script.ast(),
+                    script_input(rule, script, target, captures, file),
+                )?;
+                edits.extend(output.edits);
+                imports.extend(output.imports);
+                if output.unsafe_fix {
+                    safety = crate::rules::Safety::Unsafe;
+                }
+            }
             FixStep::Replace { capture, with } => {
                 let mut any = false;
                 for node in nodes(captures, capture) {
@@ -510,12 +553,15 @@ fn build_fix<'t>(
             }
         }
     }
+    if edits.is_empty() && imports.is_empty() && creates.is_empty() {
+        return None;
+    }
     edits.sort();
     Some(Fix {
         edits,
         imports,
         creates,
-        safety: rule.safety,
+        safety,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod matcher;
 pub mod parse;
 pub mod plan;
+pub mod script;
 pub mod shard;
 pub mod source;
 pub mod suppress;

@@ -111,18 +111,16 @@ impl LanguagePlan {
             if rule.language != language.id {
                 continue;
             }
-            needs_imports |= rule.conditions.iter().any(|c| {
-                matches!(
-                    c,
-                    Condition::ImportedFrom { .. }
-                        | Condition::NotImported { .. }
-                        | Condition::FileImports { .. }
-                )
-            }) || rule.fix.iter().any(|s| {
-                matches!(
-                    s,
-                    FixStep::AddImport(_) | FixStep::RemoveImport(_) | FixStep::MoveImport(..)
-                )
+            needs_imports |= rule.conditions.iter().any(|c| match c {
+                Condition::ImportedFrom { .. }
+                | Condition::NotImported { .. }
+                | Condition::FileImports { .. } => true,
+                Condition::Script(script) => script.uses_imports,
+                Condition::Inside { .. } => false,
+            }) || rule.fix.iter().any(|s| match s {
+                FixStep::AddImport(_) | FixStep::RemoveImport(_) | FixStep::MoveImport(..) => true,
+                FixStep::Script(script) => script.uses_imports,
+                _ => false,
             });
             slots.push((index, pattern_slot.len()));
             for shape in &rule.patterns {

@@ -17,6 +17,7 @@ use tree_sitter::Query;
 use super::error::RuleError;
 use super::model::{AncestorDoc, ConditionDoc, FixStepDoc, RuleDoc, Safety, Severity};
 use super::query_shape::{self, PatternShape};
+use super::script::{Library, Script};
 use super::template::Template;
 use super::version::Version;
 use crate::language::{self, LanguageId};
@@ -78,7 +79,12 @@ impl Rule {
 
     /// Whether the rule's message or fix uses `{{$target}}`.
     pub fn uses_target(&self) -> bool {
-        self.message.uses_target() || self.fix.iter().any(FixStep::uses_target)
+        self.message.uses_target()
+            || self.fix.iter().any(FixStep::uses_target)
+            || self
+                .conditions
+                .iter()
+                .any(|c| matches!(c, Condition::Script(s) if s.uses_target))
     }
 
     /// The rule's name without its pack.
@@ -132,6 +138,8 @@ pub enum Condition {
         ancestor: Ancestor,
         negated: bool,
     },
+    /// A script that gives `true` when the condition holds.
+    Script(Script),
 }
 
 /// An ancestor node kind, optionally with a field whose text matches a regex.
@@ -184,6 +192,8 @@ pub enum FixStep {
         path: String,
         text: Template,
     },
+    /// A script that builds edits and import changes.
+    Script(Script),
 }
 
 impl FixStep {
@@ -199,6 +209,7 @@ impl FixStep {
             | FixStep::ReplacePattern { with: t, .. } => t.uses_target(),
             FixStep::MoveImport(from, to) => from.uses_target() || to.uses_target(),
             FixStep::MoveKey { to, .. } => to.uses_target(),
+            FixStep::Script(script) => script.uses_target,
             FixStep::Delete { .. } => false,
         }
     }
@@ -214,6 +225,10 @@ struct Compiler<'a> {
     captures: Option<Vec<String>>,
     has_map: bool,
     has_framework: bool,
+    /// The pack's script library, if it has one.
+    library: Option<std::sync::Arc<Library>>,
+    /// Compile scripts now (a user's rule) rather than on first use (a built-in one).
+    check_scripts: bool,
 }
 
 impl Compiler<'_> {
@@ -228,8 +243,8 @@ impl Compiler<'_> {
         self.errors.push(error);
     }
 
-    /// The 1-based line and column where the query's text starts in the file.
-    fn query_start(&self, query: &Spanned<String>) -> (usize, usize) {
+    /// The 1-based line and column where a (block) value's text starts in the file.
+    fn block_start(&self, query: &Spanned<String>) -> (usize, usize) {
         let declared = query.referenced.line() as usize;
         let first = query
             .value
@@ -276,6 +291,35 @@ impl Compiler<'_> {
             self.error(value, message);
         }
         value.value.clone()
+    }
+
+    /// Compiles a script over the query's captures; a mistake is reported at its line.
+    fn script(&mut self, value: &Spanned<String>) -> Option<Script> {
+        let names = self.captures.clone().unwrap_or_default();
+        match Script::new(
+            &value.value,
+            names,
+            self.library.clone(),
+            self.check_scripts,
+        ) {
+            Ok(script) => Some(script),
+            Err(err) => {
+                let (line, column) = self.block_start(value);
+                let (line, column) = if err.line <= 1 {
+                    (line, column + err.column.saturating_sub(1))
+                } else {
+                    (line + err.line - 1, err.column)
+                };
+                self.errors.push(RuleError::at(
+                    self.path,
+                    self.text,
+                    line,
+                    column,
+                    format!("script does not compile: {}", err.message),
+                ));
+                None
+            }
+        }
     }
 
     /// Parses a template and checks its holes.
@@ -353,6 +397,13 @@ impl Compiler<'_> {
     }
 }
 
+/// What a rule takes from its pack: its name, framework and script library.
+pub struct PackContext<'a> {
+    pub name: &'a str,
+    pub framework: Option<&'a str>,
+    pub library: Option<std::sync::Arc<Library>>,
+}
+
 /// Compiles `doc`, read from `path` (whose contents are `text`), in pack `pack`. With
 /// `check_query` false the query is only read, not compiled: for built-in rules, which the test
 /// suite compiles, so that start-up does not pay for languages the run never sees.
@@ -360,10 +411,10 @@ pub fn compile(
     doc: RuleDoc,
     path: &Path,
     text: &str,
-    pack: &str,
-    pack_framework: Option<&str>,
+    pack: &PackContext,
     check_query: bool,
 ) -> Result<Rule, Vec<RuleError>> {
+    let pack_framework = pack.framework;
     let mut c = Compiler {
         path,
         text,
@@ -371,7 +422,10 @@ pub fn compile(
         captures: None,
         has_map: doc.map.as_ref().is_some_and(|m| !m.value.is_empty()),
         has_framework: doc.framework.is_some() || pack_framework.is_some(),
+        library: pack.library.clone(),
+        check_scripts: check_query,
     };
+    let pack = pack.name;
 
     let expected_id = format!(
         "{pack}/{}",
@@ -413,7 +467,7 @@ pub fn compile(
     let query = match compiled.transpose() {
         Ok(query) => query,
         Err(err) => {
-            let (line, column) = c.query_start(&doc.query);
+            let (line, column) = c.block_start(&doc.query);
             let first_line = err.message.lines().next().unwrap_or("");
             c.errors.push(RuleError::at(
                 path,
@@ -641,14 +695,25 @@ fn compile_condition(
         doc.not_inside.is_some(),
         doc.file_imports.is_some(),
         doc.not_file_imports.is_some(),
+        doc.script.is_some(),
     ];
     if set.iter().filter(|s| **s).count() != 1 {
-        let message = "each `where:` entry needs exactly one of `imported_from`, `not_imported`, `inside`, `not_inside`, `file_imports`, `not_file_imports`";
+        let message = "each `where:` entry needs exactly one of `imported_from`, `not_imported`, `inside`, `not_inside`, `file_imports`, `not_file_imports`, `script`";
         match &doc.capture {
             Some(name) => c.error(name, message),
             None => c.errors.push(RuleError::file(c.path, message)),
         }
         return None;
+    }
+    if let Some(script) = &doc.script {
+        if let Some(capture) = &doc.capture {
+            c.error(
+                capture,
+                "a `script` condition reads captures itself; drop `capture:`",
+            );
+            return None;
+        }
+        return c.script(script).map(Condition::Script);
     }
     if let Some(names) = &doc.imported_from {
         let names = dotted_names(c, names, "imported_from", lang)?;
@@ -772,10 +837,11 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         &doc.move_import,
         &doc.move_key,
         &doc.create_file,
+        &doc.script,
     ];
     let set: Vec<&Spanned<String>> = actions.iter().filter_map(|a| a.as_ref()).collect();
     if set.len() != 1 {
-        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`, `move_key`, `create_file`";
+        let message = "each fix step needs exactly one of `replace`, `delete`, `insert_before`, `insert_after`, `add_import`, `remove_import`, `move_import`, `move_key`, `create_file`, `script`";
         match set
             .first()
             .copied()
@@ -810,6 +876,9 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
         {
             c.error(value, format!("`{key}` does not belong in this fix step"));
         }
+    }
+    if let Some(script) = &doc.script {
+        return c.script(script).map(FixStep::Script);
     }
     if let Some(capture) = &doc.replace {
         let capture = c.capture(capture, "replace");

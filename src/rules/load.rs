@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use super::compile::{Rule, compile};
+use super::compile::{PackContext, Rule, compile};
 use super::error::RuleError;
 use super::model::{PackDoc, RuleDoc};
+use super::script::Library;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -74,6 +75,9 @@ impl RuleSet {
             }
         }
         let mut set = RuleSet::default();
+        let (library_files, files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| is_script(&f.path));
+        let libraries = libraries(library_files, &mut errors);
         let (pack_files, rule_files): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|f| f.path.file_name().is_some_and(|n| n == "pack.yml"));
@@ -102,12 +106,16 @@ impl RuleSet {
                     continue;
                 }
             };
+            let pack = PackContext {
+                name: &file.pack,
+                framework: framework.as_deref(),
+                library: libraries.get(&file.pack).cloned(),
+            };
             match compile(
                 doc,
                 &file.path,
                 &file.text,
-                &file.pack,
-                framework.as_deref(),
+                &pack,
                 check_built_in || !file.built_in,
             ) {
                 Ok(rule) => {
@@ -149,6 +157,44 @@ fn is_yaml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "yml" || e == "yaml")
 }
 
+/// A pack's script library file: `<pack>/<name>.rhai`.
+fn is_script(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rhai")
+}
+
+/// Each pack's script library, from its `*.rhai` files (built-in ones first).
+fn libraries(
+    files: Vec<RuleFile>,
+    errors: &mut Vec<RuleError>,
+) -> BTreeMap<String, std::sync::Arc<Library>> {
+    let mut by_pack: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for file in files {
+        let path = file.path.display().to_string();
+        texts.insert(path.clone(), file.text.clone());
+        by_pack
+            .entry(file.pack)
+            .or_default()
+            .push((path, file.text));
+    }
+    let mut out = BTreeMap::new();
+    for (pack, files) in by_pack {
+        match Library::compile(&files) {
+            Ok(library) => {
+                out.insert(pack, std::sync::Arc::new(library));
+            }
+            Err((path, err)) => errors.push(RuleError::at(
+                &path,
+                texts.get(&path).map_or("", String::as_str),
+                err.line,
+                err.column,
+                format!("script does not compile: {}", err.message),
+            )),
+        }
+    }
+    out
+}
+
 fn pack_of(path: &Path) -> String {
     path.parent()
         .and_then(|p| p.file_name())
@@ -159,7 +205,7 @@ fn pack_of(path: &Path) -> String {
 fn built_in_files() -> Vec<RuleFile> {
     fn visit(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
         for file in dir.files() {
-            if is_yaml(file.path()) {
+            if is_yaml(file.path()) || is_script(file.path()) {
                 out.push(RuleFile {
                     built_in: true,
                     path: Path::new("rules").join(file.path()),
@@ -189,7 +235,7 @@ fn dir_files(dir: &Path) -> Result<Vec<RuleFile>, RuleError> {
     for entry in ignore::WalkBuilder::new(dir).hidden(true).build() {
         let entry = entry.map_err(|err| RuleError::file(dir, err.to_string()))?;
         let path = entry.path();
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_yaml(path) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !(is_yaml(path) || is_script(path)) {
             continue;
         }
         let text = std::fs::read_to_string(path)

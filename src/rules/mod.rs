@@ -7,6 +7,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod query_shape;
+pub mod script;
 pub mod select;
 pub mod template;
 pub mod version;

@@ -110,6 +110,9 @@ pub struct ConditionDoc {
     /// The file imports none of these dotted names.
     #[serde(default)]
     pub not_file_imports: Option<Spanned<Vec<String>>>,
+    /// A Rhai expression or block that gives `true` when the condition holds.
+    #[serde(default)]
+    pub script: Option<Spanned<String>>,
 }
 
 /// An ancestor node: its kind, and optionally the text of one of its fields.
@@ -159,6 +162,9 @@ pub struct FixStepDoc {
     pub move_import: Option<Spanned<String>>,
     #[serde(default)]
     pub to: Option<Spanned<String>>,
+    /// A Rhai program that builds the fix's edits (`replace(node, text)`, ...).
+    #[serde(default)]
+    pub script: Option<Spanned<String>>,
 }
 
 /// `rules/<pack>/pack.yml`: what a pack is about.
