@@ -369,6 +369,29 @@ fn user_rules_are_added_with_rules_dir() {
 }
 
 #[test]
+fn no_builtin_rules_runs_only_the_rules_of_rules_dir() {
+    let project = Project::new();
+    project.file(
+        "myrules/team/old-call.yml",
+        rename_rule("team", "old-call", "old_call", "new_call"),
+    );
+    project.file("src/a.py", format!("old_call(1)\n{LEGACY_URLS}"));
+    project
+        .upshift()
+        .args(["check", "--no-builtin-rules", "--rules", "myrules", "src"])
+        .assert()
+        .code(1)
+        .stdout(contains("team/old-call"))
+        .stdout(contains("django/url-to-re-path").not());
+    project
+        .upshift()
+        .args(["check", "src"])
+        .assert()
+        .code(1)
+        .stdout(contains("django/url-to-re-path"));
+}
+
+#[test]
 fn fix_refuses_files_with_uncommitted_changes() {
     let project = Project::new();
     let git = |args: &[&str]| {

@@ -146,6 +146,9 @@ pub struct RuleArgs {
     /// Add the rules in DIR (laid out as DIR/<pack>/<name>.yml). Repeatable.
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
+    /// Leave out the built-in rules: only those of --rules DIR (and the configuration) run.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
     /// The version to upgrade to, as FRAMEWORK@VERSION (python@3.10, django@4.2,
     /// spring-boot@3.2, rails@7.1). Repeatable.
     #[arg(long = "target", value_name = "FRAMEWORK@VERSION")]

@@ -17,7 +17,7 @@ use upshift::engine::source::Source;
 use upshift::engine::walk::{WalkOptions, walk};
 use upshift::fixtures;
 use upshift::language;
-use upshift::rules::{Rule, RuleSet};
+use upshift::rules::Rule;
 
 static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 
@@ -98,7 +98,7 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
 
 /// `upshift explain RULE`.
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
-    let set = RuleSet::load(&args.rules.rule_dirs).map_err(super::diagnostics::RuleErrors)?;
+    let set = super::settings::load_rules(&args.rules.rule_dirs, !args.rules.no_builtin_rules)?;
     let rule = set
         .get(&args.rule)
         .ok_or_else(|| anyhow!("no rule `{}` (see `upshift rules`)", args.rule))?;

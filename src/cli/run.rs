@@ -76,8 +76,10 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
         let detected = detector.for_dir(name.parent().unwrap_or(Path::new(".")));
         let settings =
             FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &detected, name);
-        let set =
-            settings::load_rules(&[rule_args.rule_dirs.clone(), config.rule_dirs()].concat())?;
+        let set = settings::load_rules(
+            &[rule_args.rule_dirs.clone(), config.rule_dirs()].concat(),
+            !rule_args.no_builtin_rules,
+        )?;
         let plan = Plan::new(&set, &settings.selection(&set)?);
         return stdin(
             &plan,
@@ -142,7 +144,7 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
             }
         }));
     }
-    let set = settings::load_rules(&rule_dirs)?;
+    let set = settings::load_rules(&rule_dirs, !rule_args.no_builtin_rules)?;
     if groups.is_empty() {
         // Still validate the command line's selectors against the rules.
         FileSettings::resolve(rule_args, run, unsafe_fixes, &here, &[], Path::new("."))

@@ -134,20 +134,26 @@ pub fn parse_database(text: &str) -> Result<Target> {
     Ok(database)
 }
 
-/// Loads the built-in rules and those in `dirs` (command line first, then configuration).
-pub fn load_rules(dirs: &[PathBuf]) -> Result<RuleSet> {
+/// Loads the built-in rules (unless `built_in` is false) and those in `dirs` (command line
+/// first, then configuration).
+pub fn load_rules(dirs: &[PathBuf], built_in: bool) -> Result<RuleSet> {
     let mut unique: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         if !unique.contains(dir) {
             unique.push(dir.clone());
         }
     }
-    Ok(RuleSet::load(&unique).map_err(RuleErrors)?)
+    Ok(if built_in {
+        RuleSet::load(&unique)
+    } else {
+        RuleSet::load_from(false, &unique)
+    }
+    .map_err(RuleErrors)?)
 }
 
 /// Loads the rules `args` name and builds their selection, for commands without files.
 pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
-    let set = load_rules(&args.rule_dirs)?;
+    let set = load_rules(&args.rule_dirs, !args.no_builtin_rules)?;
     let settings = FileSettings {
         targets: args.targets.clone(),
         select: args.select.clone(),
