@@ -6,7 +6,7 @@
 //! language is a crate dependency, one folder and one line.
 
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use include_dir::{Dir, include_dir};
@@ -56,14 +56,30 @@ pub struct Language {
     files: GlobSet,
     /// Globs with a `/`, matched against the whole path (`**/META-INF/services/javax.*`).
     paths: GlobSet,
-    /// The query that finds import bindings, when the language has an import model.
-    pub imports: Option<Query>,
+    /// The source of the query that finds import bindings, when the language has an import
+    /// model; compiled on first use ([`Language::imports`]).
+    imports_source: Option<&'static str>,
+    imports: OnceLock<Query>,
     /// Whether a dotted name names what it says without any import (Java's
     /// `javax.persistence.Entity`); in Python the head of `a.b.c` must be bound.
     pub qualified_names: bool,
 }
 
 impl Language {
+    /// The query that finds import bindings, when the language has an import model.
+    pub fn imports(&self) -> Option<&Query> {
+        let source = self.imports_source?;
+        Some(self.imports.get_or_init(|| {
+            Query::new(&self.grammar, source)
+                .unwrap_or_else(|err| panic!("grammars: {}/imports.scm: {err}", self.name))
+        }))
+    }
+
+    /// Whether the language has an import model.
+    pub fn has_imports(&self) -> bool {
+        self.imports_source.is_some()
+    }
+
     /// Whether a file belongs to this language, by its name (or, for a glob with a `/`, its
     /// path).
     pub fn claims(&self, path: &Path) -> bool {
@@ -106,13 +122,9 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
             files.add(glob);
         }
     }
-    let imports = dir
+    let imports_source = dir
         .get_file(dir.path().join("imports.scm"))
-        .and_then(|f| f.contents_utf8())
-        .map(|source| {
-            Query::new(&grammar, source)
-                .unwrap_or_else(|err| panic!("grammars: {}/imports.scm: {err}", doc.name))
-        });
+        .and_then(|f| f.contents_utf8());
     Language {
         id,
         name: doc.name,
@@ -120,7 +132,8 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
         comment: doc.comment,
         files: files.build().expect("grammar globs compile"),
         paths: paths.build().expect("grammar globs compile"),
-        imports,
+        imports_source,
+        imports: OnceLock::new(),
         qualified_names: doc.qualified_names,
     }
 }

@@ -144,7 +144,24 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
             }
         }));
     }
-    let set = settings::load_rules(&rule_dirs, !rule_args.no_builtin_rules)?;
+    // A check or fix reads only the built-in rules of the languages it has files of; a report
+    // describes every rule.
+    let languages: Vec<&str> = {
+        let mut names: Vec<&str> = groups
+            .values()
+            .flat_map(|g| &g.files)
+            .map(|f| upshift::language::get(f.language).name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    };
+    let reporting = matches!(mode, Mode::Report(_));
+    let set = settings::load_rules_for(
+        &rule_dirs,
+        !rule_args.no_builtin_rules,
+        (!reporting).then_some(languages.as_slice()),
+    )?;
     if groups.is_empty() {
         // Still validate the command line's selectors against the rules.
         FileSettings::resolve(rule_args, run, unsafe_fixes, &here, &[], Path::new("."))

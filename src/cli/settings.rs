@@ -76,7 +76,7 @@ impl FileSettings {
                 .iter()
                 .map(|t| {
                     let selector = Selector::parse(t.trim()).map_err(|e| anyhow!(e))?;
-                    if !set.rules.iter().any(|rule| selector.matches(rule)) {
+                    if !set.selects_any(&selector) {
                         return Err(anyhow!(
                             "`{}` matches no rule (see `upshift rules`)",
                             selector.as_str()
@@ -137,6 +137,15 @@ pub fn parse_database(text: &str) -> Result<Target> {
 /// Loads the built-in rules (unless `built_in` is false) and those in `dirs` (command line
 /// first, then configuration).
 pub fn load_rules(dirs: &[PathBuf], built_in: bool) -> Result<RuleSet> {
+    load_rules_for(dirs, built_in, None)
+}
+
+/// Like [`load_rules`], reading only the built-in rules of `languages` when given.
+pub fn load_rules_for(
+    dirs: &[PathBuf],
+    built_in: bool,
+    languages: Option<&[&str]>,
+) -> Result<RuleSet> {
     let mut unique: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         if !unique.contains(dir) {
@@ -144,7 +153,10 @@ pub fn load_rules(dirs: &[PathBuf], built_in: bool) -> Result<RuleSet> {
         }
     }
     Ok(if built_in {
-        RuleSet::load(&unique)
+        match languages {
+            Some(languages) => RuleSet::load_for(&unique, languages),
+            None => RuleSet::load(&unique),
+        }
     } else {
         RuleSet::load_from(false, &unique)
     }

@@ -33,7 +33,7 @@ impl Imports {
             qualified: language.qualified_names,
             ..Imports::default()
         };
-        let Some(query) = &language.imports else {
+        let Some(query) = language.imports() else {
             return imports;
         };
         let names = query.capture_names();

@@ -60,8 +60,8 @@ pub struct FileContext<'t> {
     pub imports: Option<Imports>,
 }
 
-/// Finds every match of the active patterns in the file, in text order (rule order on ties).
-/// Each rule with an active pattern runs its own query. Returns `None` when matching ran past
+/// Finds every match of the active patterns in the file, in text order (rule order on ties),
+/// in one pass of the run's query for the language. Returns `None` when matching ran past
 /// `deadline`.
 pub fn find(
     plan: &LanguagePlan,
@@ -71,52 +71,37 @@ pub fn find(
     deadline: Instant,
 ) -> Option<Vec<Finding>> {
     let mut findings = Vec::new();
-    let busy: Vec<(usize, usize)> = plan
+    let busy: Vec<usize> = plan
         .rules
         .iter()
-        .copied()
-        .filter(|&(rule, first)| {
-            active[first..first + rules[rule].rule.patterns.len()]
+        .enumerate()
+        .filter(|(_, (rule, first))| {
+            active[*first..*first + rules[*rule].rule.patterns.len()]
                 .iter()
                 .any(|a| *a)
         })
+        .map(|(slot, _)| slot)
         .collect();
-    if busy.len() > PER_RULE_PASSES {
-        let combined = plan.combined(rules);
-        let pattern = |index: usize| {
-            let slot = combined.pattern_slot[index];
-            let global = combined.pattern_global[index];
-            (plan.rules[slot].0, global.is_none_or(|g| active[g]))
-        };
-        run(
-            &combined.query,
-            &pattern,
-            rules,
-            file,
-            deadline,
-            &mut findings,
-        )?;
-    } else {
-        for (rule, first) in busy {
-            let flags = &active[first..first + rules[rule].rule.patterns.len()];
-            let pattern = |index: usize| (rule, flags.get(index).copied().unwrap_or(true));
-            run(
-                rules[rule].rule.query(),
-                &pattern,
-                rules,
-                file,
-                deadline,
-                &mut findings,
-            )?;
-        }
+    if busy.is_empty() {
+        return Some(findings);
     }
+    let combined = plan.query_for(rules, &busy);
+    let pattern = |index: usize| {
+        let slot = combined.pattern_slot[index];
+        let global = combined.pattern_global[index];
+        (plan.rules[slot].0, global.is_none_or(|g| active[g]))
+    };
+    run(
+        &combined.query,
+        &pattern,
+        rules,
+        file,
+        deadline,
+        &mut findings,
+    )?;
     findings.sort_by_key(|f| (f.range.start, f.rule, f.range.end));
     Some(findings)
 }
-
-/// Up to this many rules that may match a file run their own queries; more run the language's
-/// combined query, whose one pass then costs less than theirs.
-const PER_RULE_PASSES: usize = 4;
 
 /// The matches of `query`, whose pattern `i` belongs to rule `pattern(i).0` and is active when
 /// `pattern(i).1`, added to `findings`.

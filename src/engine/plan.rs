@@ -1,12 +1,16 @@
 //! A run's rules, arranged for speed: per language, one literal automaton (a file none of
-//! whose rules' required literals occur is not parsed at all); per rule its own query, run on
-//! a file where few rules can match; and all the language's rules in one query, run in one
-//! pass on a file where many can. Queries are compiled the first time a file needs them, so a
-//! run over a few files compiles only the rules those files touch.
+//! whose rules' required literals occur is not parsed at all), and one query holding the
+//! patterns of the rules files have needed so far, run in one pass over each file.
+//!
+//! Compiling a tree-sitter query costs a scan of the grammar's whole parse table, whatever the
+//! query's size, on top of the analysis of each pattern: one query of many patterns is far
+//! cheaper than many queries of one. So a run compiles one query per language, first for just
+//! the rules the first file may match (a run over one file pays for those only), grows it
+//! once to the union with a later file's, and after that takes every rule of the language.
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::AhoCorasick;
 use tree_sitter::Query;
@@ -47,19 +51,23 @@ pub struct LanguagePlan {
     literal_count: usize,
     /// Whether any of the language's rules needs the import model.
     pub needs_imports: bool,
-    /// Every rule's patterns in one query, for files where many rules may match: one cursor
-    /// pass instead of one per rule. Compiled the first time such a file is seen.
-    combined: OnceLock<Combined>,
+    /// The query of the rules needed so far, and how many times it was compiled.
+    query: Mutex<(Option<Arc<Combined>>, usize)>,
 }
 
-/// The language's rules in one query.
+/// Some of the language's rules in one query.
 pub struct Combined {
     pub query: Query,
     /// Pattern index in `query` -> global pattern index, `None` past a rule's own count.
     pub pattern_global: Vec<Option<usize>>,
     /// Pattern index in `query` -> position in [`LanguagePlan::rules`].
     pub pattern_slot: Vec<usize>,
+    /// Position in [`LanguagePlan::rules`] -> whether the query holds that rule.
+    covers: Vec<bool>,
 }
+
+/// After this many compiles of a language's query, the next takes every rule.
+const GROWTH: usize = 2;
 
 impl<'a> Plan<'a> {
     /// The rules of `set` that `selection` keeps, in rule order.
@@ -150,39 +158,64 @@ impl LanguagePlan {
             literals: automaton,
             literal_count,
             needs_imports,
-            combined: OnceLock::new(),
+            query: Mutex::new((None, 0)),
         }
     }
 
-    /// The combined query of the language's rules, compiled on first use.
-    pub fn combined(&self, rules: &[ActiveRule]) -> &Combined {
-        self.combined.get_or_init(|| {
-            let mut source = String::new();
-            let mut starts: Vec<(usize, usize)> = Vec::new();
-            for (slot, &(rule, _)) in self.rules.iter().enumerate() {
-                starts.push((source.len(), slot));
-                source.push_str(&rules[rule].rule.query_source);
-                source.push('\n');
+    /// A query holding at least the rules at these positions of [`LanguagePlan::rules`]:
+    /// the run's current one when it does, else a new one that does (see the module docs).
+    pub fn query_for(&self, rules: &[ActiveRule], slots: &[usize]) -> Arc<Combined> {
+        let mut current = self.query.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(query) = &current.0
+            && slots.iter().all(|&slot| query.covers[slot])
+        {
+            return Arc::clone(query);
+        }
+        let mut wanted = vec![current.1 >= GROWTH; self.rules.len()];
+        if let Some(query) = &current.0 {
+            for (want, had) in wanted.iter_mut().zip(&query.covers) {
+                *want |= *had;
             }
-            let query = Query::new(&self.language.grammar, &source).unwrap_or_else(|err| {
-                panic!("built-in rules compile (the test suite checks them): {err}")
-            });
-            let mut pattern_slot = Vec::new();
-            let mut pattern_global = Vec::new();
-            for pattern in 0..query.pattern_count() {
-                let at = query.start_byte_for_pattern(pattern);
-                let slot = starts[starts.partition_point(|(start, _)| *start <= at) - 1].1;
-                let nth = pattern_slot.iter().filter(|s| **s == slot).count();
-                let (rule, first) = self.rules[slot];
-                pattern_global.push((nth < rules[rule].rule.patterns.len()).then_some(first + nth));
-                pattern_slot.push(slot);
+        }
+        for &slot in slots {
+            wanted[slot] = true;
+        }
+        let query = Arc::new(self.compile_query(rules, wanted));
+        *current = (Some(Arc::clone(&query)), current.1 + 1);
+        query
+    }
+
+    /// The rules at the `wanted` positions in one query.
+    fn compile_query(&self, rules: &[ActiveRule], covers: Vec<bool>) -> Combined {
+        let mut source = String::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for (slot, &(rule, _)) in self.rules.iter().enumerate() {
+            if !covers[slot] {
+                continue;
             }
-            Combined {
-                query,
-                pattern_global,
-                pattern_slot,
-            }
-        })
+            starts.push((source.len(), slot));
+            source.push_str(&rules[rule].rule.query_source);
+            source.push('\n');
+        }
+        let query = Query::new(&self.language.grammar, &source).unwrap_or_else(|err| {
+            panic!("built-in rules compile (the test suite checks them): {err}")
+        });
+        let mut pattern_slot = Vec::new();
+        let mut pattern_global = Vec::new();
+        for pattern in 0..query.pattern_count() {
+            let at = query.start_byte_for_pattern(pattern);
+            let slot = starts[starts.partition_point(|(start, _)| *start <= at) - 1].1;
+            let nth = pattern_slot.iter().filter(|s| **s == slot).count();
+            let (rule, first) = self.rules[slot];
+            pattern_global.push((nth < rules[rule].rule.patterns.len()).then_some(first + nth));
+            pattern_slot.push(slot);
+        }
+        Combined {
+            query,
+            pattern_global,
+            pattern_slot,
+            covers,
+        }
     }
 
     /// Which patterns may match a file with this path and text; `None` when none may, so the

@@ -453,7 +453,8 @@ pub fn compile(
     // tree-sitter aborts the process on some malformed queries instead of returning an error:
     // refuse those forms before it sees them. A trusted (built-in, tested) rule's query is
     // compiled later, with its language's others.
-    let compiled = if query_shape::has_predicate_only_group(&doc.query.value) {
+    let query_text = query_shape::QueryText::new(&doc.query.value);
+    let compiled = if query_text.has_predicate_only_group() {
         c.error(
             &doc.query,
             "a group holds only predicates; put each predicate beside the nodes it tests, as in `((call) @c (#eq? @c \"x\"))`",
@@ -483,7 +484,7 @@ pub fn compile(
         }
     };
     if !check_query {
-        c.captures = Some(query_shape::capture_names(&doc.query.value));
+        c.captures = Some(query_text.capture_names());
     }
     if let Some(query) = &query {
         c.captures = Some(
@@ -506,7 +507,7 @@ pub fn compile(
         }
     }
 
-    if query_shape::has_bare_predicate(&doc.query.value) {
+    if query_text.has_bare_predicate() {
         c.error(
             &doc.query,
             "a predicate stands outside its pattern and would filter nothing: wrap them together, as in `((call) @c (#eq? @c \"x\"))`",
@@ -620,7 +621,7 @@ pub fn compile(
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let mut patterns = query_shape::read(&doc.query.value);
+    let mut patterns = query_text.read();
     if let Some(query) = &query
         && patterns.len() != query.pattern_count()
     {
@@ -733,7 +734,7 @@ fn compile_condition(
         }
     }
     if let Some(flag) = &doc.not_imported {
-        if lang.imports.is_none() {
+        if !lang.has_imports() {
             c.error(
                 flag,
                 format!(
@@ -769,7 +770,7 @@ fn dotted_names(
     key: &str,
     lang: &language::Language,
 ) -> Option<Vec<String>> {
-    if lang.imports.is_none() {
+    if !lang.has_imports() {
         let message = format!("`{key}` needs an import model, and {} has none", lang.name);
         c.error(names, message);
         return None;

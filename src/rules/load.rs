@@ -32,6 +32,9 @@ pub struct Pack {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub packs: BTreeMap<String, Pack>,
+    /// Built-in rules left unread because the run has no file of their language: (id, pack).
+    /// A selector that names one of them is still valid.
+    pub unloaded: Vec<(String, String)>,
 }
 
 /// A rule or pack file, read into memory.
@@ -48,19 +51,27 @@ impl RuleSet {
     /// Loads the built-in rules and the rules under each of `dirs`. Every rule from `dirs` is
     /// fully validated; built-in queries are compiled when their language is first needed.
     pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
-        Self::load_with(true, false, dirs)
+        Self::load_with(true, false, dirs, None)
+    }
+
+    /// Like [`load`](Self::load), but reads only the built-in rules for these languages: what
+    /// a run over files of just these languages needs. A user's rules are all read (and
+    /// checked) whatever their language.
+    pub fn load_for(dirs: &[PathBuf], languages: &[&str]) -> Result<RuleSet, Vec<RuleError>> {
+        Self::load_with(true, false, dirs, Some(languages))
     }
 
     /// Loads the rules under each of `dirs`, after the built-in ones when `built_in`; every
     /// query is compiled now.
     pub fn load_from(built_in: bool, dirs: &[PathBuf]) -> Result<RuleSet, Vec<RuleError>> {
-        Self::load_with(built_in, true, dirs)
+        Self::load_with(built_in, true, dirs, None)
     }
 
     fn load_with(
         built_in: bool,
         check_built_in: bool,
         dirs: &[PathBuf],
+        languages: Option<&[&str]>,
     ) -> Result<RuleSet, Vec<RuleError>> {
         let mut files = if built_in {
             built_in_files()
@@ -98,6 +109,18 @@ impl RuleSet {
             }
         }
         for file in rule_files {
+            if let Some(languages) = languages
+                && file.built_in
+                && !languages.contains(&declared_language(&file.text))
+            {
+                let id = format!(
+                    "{}/{}",
+                    file.pack,
+                    file.path.file_stem().unwrap_or_default().to_string_lossy()
+                );
+                set.unloaded.push((id, file.pack));
+                continue;
+            }
             let framework = set.packs.get(&file.pack).and_then(|p| p.framework.clone());
             let doc = match serde_saphyr::from_str::<RuleDoc>(&file.text) {
                 Ok(doc) => doc,
@@ -151,6 +174,23 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
+
+    /// Whether a selector names some rule, read or left unread.
+    pub fn selects_any(&self, selector: &super::Selector) -> bool {
+        self.rules.iter().any(|rule| selector.matches(rule))
+            || self
+                .unloaded
+                .iter()
+                .any(|(id, pack)| selector.matches_id(id, pack))
+    }
+}
+
+/// The `language:` a built-in rule file declares, read without parsing the YAML (built-in
+/// rules are tested to declare it on a line of its own).
+fn declared_language(text: &str) -> &str {
+    text.lines()
+        .find_map(|line| line.strip_prefix("language:"))
+        .map_or("", |value| value.trim().trim_matches(['"', '\'']))
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -269,5 +309,39 @@ fn yaml_error(file: &RuleFile, err: &serde_saphyr::Error) -> RuleError {
             message,
         ),
         None => RuleError::file(&file.path, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_rule_declares_its_language_on_a_line_of_its_own() {
+        for file in built_in_files().iter().filter(|f| is_yaml(&f.path)) {
+            if file.path.file_name().is_some_and(|n| n == "pack.yml") {
+                continue;
+            }
+            let declared = declared_language(&file.text);
+            let doc: RuleDoc = serde_saphyr::from_str(&file.text).unwrap();
+            assert_eq!(declared, doc.language.value, "{}", file.path.display());
+        }
+    }
+
+    #[test]
+    fn loading_for_some_languages_leaves_the_others_unread_but_selectable() {
+        let all = RuleSet::load(&[]).unwrap();
+        let python = RuleSet::load_for(&[], &["python"]).unwrap();
+        assert!(
+            python
+                .rules
+                .iter()
+                .all(|r| crate::language::get(r.language).name == "python")
+        );
+        assert_eq!(python.rules.len() + python.unloaded.len(), all.rules.len());
+        let rails = super::super::Selector::parse("rails").unwrap();
+        assert!(python.selects_any(&rails));
+        let none = super::super::Selector::parse("nosuchpack").unwrap();
+        assert!(!python.selects_any(&none));
     }
 }

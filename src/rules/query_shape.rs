@@ -205,12 +205,46 @@ impl Reader {
     }
 }
 
+/// A query's text read into tokens once, for the questions below.
+pub struct QueryText {
+    tokens: Vec<Token>,
+}
+
+impl QueryText {
+    pub fn new(source: &str) -> QueryText {
+        QueryText {
+            tokens: tokenize(source),
+        }
+    }
+
+    /// The shape of each top-level pattern, in pattern-index order.
+    pub fn read(self) -> Vec<PatternShape> {
+        read_tokens(self.tokens)
+    }
+
+    /// See [`has_bare_predicate`].
+    pub fn has_bare_predicate(&self) -> bool {
+        bare_predicate(&self.tokens)
+    }
+
+    /// See [`has_predicate_only_group`].
+    pub fn has_predicate_only_group(&self) -> bool {
+        predicate_only_group(&self.tokens)
+    }
+
+    /// See [`capture_names`].
+    pub fn capture_names(&self) -> Vec<String> {
+        names(&self.tokens)
+    }
+}
+
 /// The shape of each top-level pattern in `source`, in pattern-index order.
 pub fn read(source: &str) -> Vec<PatternShape> {
-    let mut reader = Reader {
-        tokens: tokenize(source),
-        pos: 0,
-    };
+    read_tokens(tokenize(source))
+}
+
+fn read_tokens(tokens: Vec<Token>) -> Vec<PatternShape> {
+    let mut reader = Reader { tokens, pos: 0 };
     let mut patterns: Vec<Pattern> = Vec::new();
     while reader.peek().is_some() {
         let mut pattern = Pattern::default();
@@ -287,7 +321,10 @@ fn regex_literals(pattern: &str) -> Option<Vec<String>> {
 /// Whether the query has a predicate outside any pattern's parentheses, such as
 /// `(call) @c (#eq? @c "x")`: tree-sitter accepts it but applies it to nothing.
 pub fn has_bare_predicate(source: &str) -> bool {
-    let tokens = tokenize(source);
+    bare_predicate(&tokenize(source))
+}
+
+fn bare_predicate(tokens: &[Token]) -> bool {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate() {
         match token {
@@ -309,7 +346,10 @@ pub fn has_bare_predicate(source: &str) -> bool {
 /// Whether a pair of parentheses holds nothing but predicates, as in `((#eq? @a "x")) @c`:
 /// meaningless, and a form that makes tree-sitter's query parser abort the process.
 pub fn has_predicate_only_group(source: &str) -> bool {
-    let tokens = tokenize(source);
+    predicate_only_group(&tokenize(source))
+}
+
+fn predicate_only_group(tokens: &[Token]) -> bool {
     // For each open group: (is a plain grouping, has a predicate child, has another child).
     let mut stack: Vec<(bool, bool, bool)> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -354,12 +394,16 @@ pub fn has_predicate_only_group(source: &str) -> bool {
 
 /// Every capture name the query text defines, in order of first appearance.
 pub fn capture_names(source: &str) -> Vec<String> {
+    names(&tokenize(source))
+}
+
+fn names(tokens: &[Token]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for token in tokenize(source) {
+    for token in tokens {
         if let Token::Capture(name) = token
-            && !names.contains(&name)
+            && !names.contains(name)
         {
-            names.push(name);
+            names.push(name.clone());
         }
     }
     names

@@ -31,9 +31,14 @@ impl Selector {
     }
 
     pub fn matches(&self, rule: &Rule) -> bool {
+        self.matches_id(&rule.id, &rule.pack)
+    }
+
+    /// Whether the selector names the rule with this id, in this pack.
+    pub fn matches_id(&self, id: &str, pack: &str) -> bool {
         match &self.glob {
-            Some(glob) => glob.is_match(&rule.id),
-            None => self.text == rule.id || self.text == rule.pack,
+            Some(glob) => glob.is_match(id),
+            None => self.text == id || self.text == pack,
         }
     }
 
