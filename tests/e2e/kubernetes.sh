@@ -4,8 +4,9 @@
 # operator/deployment/helm, the same resources rendered under operator/deployment/manifests;
 # downloaded, never committed). Shows the findings per rule, checks that they appear in the
 # text and SARIF output and in the upgrade report, that Helm templates get a note and nothing
-# else, and that `fix` leaves every file parsing and a second run changes nothing. Not run by
-# CI: it downloads a package.
+# else, that `fix` leaves every file parsing and a second run changes nothing, and that the
+# rendered manifests, written back with the apiVersions of Kubernetes 1.15, are fixed back to
+# the originals. Not run by CI: it downloads a package.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${UPSHIFT_E2E_DIR:-$root/target/e2e/kubernetes}"
@@ -105,6 +106,22 @@ while IFS= read -r f; do
     fi
 done < <(find copy -name '*.yaml' -o -name '*.yml')
 echo "$( (diff -rq before copy 2>/dev/null || true) | grep -c . ) files rewritten"
+
+echo "== round trip: the rendered manifests with the apiVersions of Kubernetes 1.15, fixed back"
+# The same documents as a chart for 1.15 would have rendered them (Deployments in
+# extensions/v1beta1, RBAC in v1beta1): fixing for the target must give the originals back.
+rm -rf old && cp -r dask_kubernetes/operator/deployment/manifests old
+sed -i -e 's#^apiVersion: apps/v1$#apiVersion: extensions/v1beta1#' \
+    -e 's#^apiVersion: rbac.authorization.k8s.io/v1$#apiVersion: rbac.authorization.k8s.io/v1beta1#' old/*.yaml
+"$upshift" check --select 'kubernetes/api-*' --target "$target" --format concise --exit-zero old | tee old.txt | head -20
+[ "$(grep -c 'kubernetes/api-' old.txt)" -gt 0 ] || fail "no removed apiVersion found in the 1.15 manifests"
+"$upshift" fix --select 'kubernetes/api-*' --target "$target" --unsafe-fixes --allow-dirty --quiet old >/dev/null || true
+if diff -r dask_kubernetes/operator/deployment/manifests old >/dev/null; then
+    echo "fixed back to the originals"
+else
+    diff -r dask_kubernetes/operator/deployment/manifests old | head -20
+    fail "the fixed 1.15 manifests differ from the originals"
+fi
 
 echo "== a second run changes nothing"
 sum() { find copy -type f -exec sha256sum {} + | sort | sha256sum; }
