@@ -89,7 +89,7 @@ sys.exit(1 if problems else 0)
 PY
 
 echo "== upshift fix --target $target --unsafe-fixes"
-cp -r copy before
+rm -rf before && cp -r copy before
 "$upshift" fix --select kubernetes --target "$target" --unsafe-fixes --allow-dirty --format json --exit-zero copy > fix.json
 python3 - <<'PY'
 import json
