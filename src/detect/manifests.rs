@@ -32,6 +32,7 @@ pub const READERS: &[(&str, Reader)] = &[
     ("build.gradle", gradle),
     ("build.gradle.kts", gradle),
     ("gradle.properties", gradle_properties),
+    ("Chart.yaml", helm_chart),
     ("Gemfile", gemfile),
     ("pyproject.toml", pyproject),
     ("Pipfile", pipfile),
@@ -464,6 +465,20 @@ fn gradle_properties(text: &str) -> Vec<Declared> {
         .collect()
 }
 
+/// `kubeVersion: ">= 1.21.0-0"` in a Helm chart's `Chart.yaml`: the Kubernetes versions the
+/// chart supports, whose lower bound is the oldest cluster it is deployed to.
+fn helm_chart(text: &str) -> Vec<Declared> {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| {
+            let rest = line.strip_prefix("kubeVersion:")?;
+            let spec = rest.split(" #").next().unwrap_or(rest);
+            declared("kubernetes", spec, i + 1)
+        })
+        .into_iter()
+        .collect()
+}
+
 /// The first declaration of each framework.
 fn dedup(mut found: Vec<Declared>) -> Vec<Declared> {
     let mut seen = Vec::new();
@@ -579,5 +594,17 @@ mod tests {
             one(gradle_properties("springBootVersion=2.3.1\n")).1,
             "2.3.1"
         );
+    }
+
+    #[test]
+    fn helm_charts_declare_the_kubernetes_versions_they_support() {
+        let chart = "apiVersion: v2\nname: shop\nversion: 4.2.0\nkubeVersion: \">= 1.21.0-0 < 1.30.0-0\"  # EKS\n";
+        assert_eq!(
+            one(helm_chart(chart)),
+            ("kubernetes".into(), "1.21.0".into(), false, 4)
+        );
+        // A nested `kubeVersion` (a dependency's values) is not the chart's.
+        assert!(helm_chart("name: shop\nversion: 1.0.0\ndeps:\n  kubeVersion: 1.9\n").is_empty());
+        assert!(is_manifest("Chart.yaml"));
     }
 }

@@ -163,13 +163,18 @@ pub struct Upgrade<'r> {
 }
 
 impl Upgrade<'_> {
-    /// `3.2 -> 4.0 -> 4.1 -> 4.2`.
+    /// `3.2 -> 4.0 -> 4.1 -> 4.2`; the `-` step of findings without versions is no release.
     pub fn path(&self) -> String {
-        if self.steps.iter().all(|s| s.version == "-") {
+        if self.steps.iter().all(|s| s.version == UNVERSIONED) {
             return "no version steps".to_string();
         }
         let mut parts: Vec<String> = vec![self.current.clone().unwrap_or("?".into())];
-        parts.extend(self.steps.iter().map(|s| s.version.clone()));
+        parts.extend(
+            self.steps
+                .iter()
+                .filter(|s| s.version != UNVERSIONED)
+                .map(|s| s.version.clone()),
+        );
         parts.join(" -> ")
     }
 }
@@ -196,6 +201,9 @@ pub struct Analysis<'r> {
 }
 
 pub const NO_PROJECT: &str = "(no project)";
+/// The step of findings whose rule names no version (checks that hold at every release, such
+/// as zero-downtime rollout checks): listed first, and no release of the path.
+pub const UNVERSIONED: &str = "-";
 pub const UNOWNED: &str = "(unowned)";
 
 fn parse(version: Option<&String>) -> Option<Version> {
@@ -350,8 +358,14 @@ fn upgrade<'r>(
         .collect();
     for finding in findings {
         let (kind, decisive) = classify(finding, target.as_ref());
+        let unversioned = finding.removed_in.is_none()
+            && finding.deprecated_in.is_none()
+            && finding.fixable_from.is_none();
         let step = match (&decisive, releases.first()) {
-            (_, None) => target.as_ref().map_or("-".to_string(), ToString::to_string),
+            _ if unversioned => UNVERSIONED.to_string(),
+            (_, None) => target
+                .as_ref()
+                .map_or(UNVERSIONED.to_string(), ToString::to_string),
             (Some(v), Some(first)) => releases
                 .iter()
                 .find(|r| *r >= v)
@@ -450,6 +464,24 @@ mod tests {
             )]),
             findings,
         }
+    }
+
+    #[test]
+    fn findings_without_versions_come_first_and_are_no_step_of_the_path() {
+        let report = report(vec![
+            finding("django/a", Some("4.0"), None, Fixability::Safe),
+            finding("django/checks", None, None, Fixability::None),
+        ]);
+        let analysis = analyse(&report);
+        let upgrade = &analysis.projects[0].upgrades[0];
+        assert_eq!(upgrade.path(), "3.2.20 -> 4.0 -> 4.1 -> 4.2");
+        let steps: Vec<(&str, usize)> = upgrade
+            .steps
+            .iter()
+            .map(|s| (s.version.as_str(), s.findings.len()))
+            .collect();
+        assert_eq!(steps, vec![("-", 1), ("4.0", 1), ("4.1", 0), ("4.2", 0)]);
+        assert_eq!(upgrade.totals.findings, 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::UpgradeReport;
-use super::analysis::{self, UNOWNED};
+use super::analysis::{self, UNOWNED, UNVERSIONED};
 use crate::report::Fixability;
 use crate::rules::Version;
 
@@ -62,7 +62,7 @@ pub fn batches(report: &UpgradeReport, max_files: usize) -> Vec<Batch> {
                         continue;
                     }
                     let key = Key {
-                        unversioned: step.version == "-",
+                        unversioned: step.version == UNVERSIONED,
                         step: step.version.parse().ok(),
                         step_text: step.version.clone(),
                         project: project.root.clone(),
