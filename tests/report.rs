@@ -1,11 +1,15 @@
 //! `detect`, `report` and `plan` on the fixture monorepo (`fixtures/monorepo`: a Django
 //! service, a Spring Boot service and a Rails app at different versions, with CODEOWNERS).
 //! Text formats are snapshots; JSON is checked against its documented shape; a sharded run,
-//! merged, must equal the single run.
+//! merged, must equal the single run. Dependencies are checked against the registry that
+//! `tests/report/registry` serves on loopback.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::registry::FakeRegistry;
 use serde_json::Value;
 
 const TARGETS: &[&str] = &[
@@ -21,13 +25,16 @@ fn monorepo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/monorepo")
 }
 
-/// `upshift ARGS` run inside the monorepo, with a private result cache.
+/// `upshift ARGS` run inside the monorepo, with a private result cache and the registry on
+/// loopback.
 fn upshift(args: &[&str], cache: &Path) -> String {
+    let registry = FakeRegistry::start();
     let output = Command::cargo_bin("upshift")
         .unwrap()
         .current_dir(monorepo())
         .env("NO_COLOR", "1")
         .env("UPSHIFT_CACHE_DIR", cache)
+        .envs(registry.env())
         .args(args)
         .output()
         .unwrap();
@@ -56,8 +63,9 @@ fn stable(json: &str) -> Value {
 fn detect_lists_every_project_with_its_versions_and_their_source() {
     let cache = tempfile::tempdir().unwrap();
     insta::assert_snapshot!("detect", upshift(&["detect"], cache.path()));
-    let json: Value = serde_json::from_str(&upshift(&["detect", "--json"], cache.path())).unwrap();
-    assert_eq!(json["version"], 1);
+    let json: Value =
+        serde_json::from_str(&upshift(&["detect", "--format", "json"], cache.path())).unwrap();
+    assert_eq!(json["version"], 2);
     let roots: Vec<&str> = json["projects"]
         .as_array()
         .unwrap()
@@ -97,7 +105,7 @@ fn the_json_report_follows_its_schema() {
         &with_targets(&["report", "--format", "json"]),
         cache.path(),
     ));
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["targets"][0], "django@5.2");
     assert!(doc["files"].as_u64().unwrap() > 0);
     assert_eq!(doc["releases"]["django"][0], "2.0");
@@ -121,6 +129,33 @@ fn the_json_report_follows_its_schema() {
         }
         assert!(["safe", "unsafe", "none"].contains(&finding["fix"].as_str().unwrap()));
         assert!(finding["owners"].is_array());
+    }
+    let dependencies = doc["dependencies"].as_array().unwrap();
+    assert_eq!(dependencies.len(), 6);
+    for dependency in dependencies {
+        for key in [
+            "project",
+            "ecosystem",
+            "name",
+            "spec",
+            "source",
+            "target",
+            "status",
+            "note",
+        ] {
+            assert!(dependency[key].is_string(), "{key} in {dependency}");
+        }
+        assert!(dependency["dev"].is_boolean());
+        assert!(
+            [
+                "compatible",
+                "upgrade",
+                "incompatible",
+                "independent",
+                "unknown"
+            ]
+            .contains(&dependency["status"].as_str().unwrap())
+        );
     }
     // Ownership comes from .github/CODEOWNERS, the last matching line winning.
     let owners_of = |path: &str| -> Vec<String> {
@@ -199,10 +234,11 @@ fn the_plan_batches_fixable_work_step_by_step() {
     let plan = upshift(&with_targets(&["plan", "--max-files", "2"]), cache.path());
     insta::assert_snapshot!("plan_markdown", plan);
     let json: Value = serde_json::from_str(&upshift(
-        &with_targets(&["plan", "--json", "--max-files", "2"]),
+        &with_targets(&["plan", "--format", "json", "--max-files", "2"]),
         cache.path(),
     ))
     .unwrap();
+    assert_eq!(json["version"], 2);
     let batches = json["batches"].as_array().unwrap();
     assert!(
         batches
@@ -238,9 +274,17 @@ fn applying_every_batch_fixes_everything_the_plan_lists() {
             .output()
             .unwrap()
     };
-    let plan: Value =
-        serde_json::from_slice(&run(&with_targets(&["plan", "--json", "--max-files", "3"])).stdout)
-            .unwrap();
+    let plan: Value = serde_json::from_slice(
+        &run(&with_targets(&[
+            "plan",
+            "--json",
+            "--no-dependencies",
+            "--max-files",
+            "3",
+        ]))
+        .stdout,
+    )
+    .unwrap();
     let mut listed = std::collections::HashSet::new();
     for batch in plan["batches"].as_array().unwrap() {
         for rule in batch["rules"].as_array().unwrap() {
@@ -249,15 +293,25 @@ fn applying_every_batch_fixes_everything_the_plan_lists() {
             }
         }
         let command = batch["command"].as_str().unwrap();
+        if batch["kind"] != "fix" {
+            continue;
+        }
         let words: Vec<&str> = command.split_whitespace().skip(1).collect();
         let mut args = words.clone();
         args.push("--allow-dirty");
         let output = run(&args);
         assert!(output.status.code().unwrap() <= 1, "{command}");
     }
-    let after: Value =
-        serde_json::from_slice(&run(&with_targets(&["report", "--format", "json"])).stdout)
-            .unwrap();
+    let after: Value = serde_json::from_slice(
+        &run(&with_targets(&[
+            "report",
+            "--format",
+            "json",
+            "--no-dependencies",
+        ]))
+        .stdout,
+    )
+    .unwrap();
     // A fix can open the way for another rule (JUnit 4 `@Before` is rewritten once `@Test` is
     // JUnit 5's), which the next plan lists; what this plan listed must all be done.
     let left: Vec<&Value> = after["findings"]
@@ -281,4 +335,136 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_rails_only_report_has_no_python_or_java_findings_and_md_is_markdown() {
+    let cache = tempfile::tempdir().unwrap();
+    let report = upshift(
+        &[
+            "report",
+            "--target",
+            "rails@7.2",
+            "--format",
+            "md",
+            "--no-dependencies",
+        ],
+        cache.path(),
+    );
+    assert!(report.starts_with("# Upgrade compatibility report"));
+    assert!(report.contains("## `apps/storefront`"), "{report}");
+    for other in [
+        "services/shop",
+        "services/billing",
+        "django/",
+        "python/",
+        "spring/",
+    ] {
+        assert!(
+            !report.contains(other),
+            "{other} in a Rails-only report:\n{report}"
+        );
+    }
+}
+
+#[test]
+fn the_plan_lists_manual_blockers_and_runtime_upgrades_as_steps() {
+    let cache = tempfile::tempdir().unwrap();
+    let json: Value = serde_json::from_str(&upshift(
+        &with_targets(&["plan", "--format", "json"]),
+        cache.path(),
+    ))
+    .unwrap();
+    let steps: Vec<(String, String, String)> = json["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["project"] == "services/shop")
+        .map(|b| {
+            (
+                b["kind"].as_str().unwrap().to_string(),
+                b["step"].as_str().unwrap().to_string(),
+                b["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        })
+        .collect();
+    let position = |kind: &str, step: &str| {
+        steps
+            .iter()
+            .position(|(k, s, _)| k == kind && s == step)
+            .unwrap_or_else(|| panic!("no {kind} step at {step}: {steps:?}"))
+    };
+    // Python 3.10 comes before the first release that needs it (5.0), the manual blockers of
+    // 5.1 after 5.0's fixes, the dependency upgrades before the target's release.
+    assert!(position("runtime", "5.0") < position("fix", "5.0"));
+    assert!(position("fix", "5.0") < position("manual", "5.1"));
+    assert!(steps.contains(&(
+        "manual".into(),
+        "5.1".into(),
+        "django/index-together".into()
+    )));
+    assert!(position("manual", "5.1") < position("dependency", "5.2"));
+}
+
+#[test]
+fn migrations_the_configuration_calls_applied_leave_the_report() {
+    let app = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = app.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("Gemfile", "gem 'rails', '~> 6.1.7'\n");
+    for (name, column) in [
+        ("20200101000000_drop_name", "name"),
+        ("20240101000000_drop_age", "age"),
+    ] {
+        write(
+            &format!("db/migrate/{name}.rb"),
+            &format!(
+                "class X < ActiveRecord::Migration[6.1]\n  def change\n    remove_column :users, :{column}, :string\n  end\nend\n"
+            ),
+        );
+    }
+    let report = |cache: &Path| {
+        let output = Command::cargo_bin("upshift")
+            .unwrap()
+            .current_dir(app.path())
+            .env("UPSHIFT_CACHE_DIR", cache)
+            .args([
+                "report",
+                "--target",
+                "rails@7.2",
+                "--format",
+                "json",
+                "--no-dependencies",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let all = report(cache.path());
+    assert_eq!(all.len(), 2, "{all:?}");
+    write(
+        "upshift.toml",
+        "[migrations]\nstart-after = { db = \"20230101000000\" }\n",
+    );
+    assert_eq!(
+        report(cache.path()),
+        ["db/migrate/20240101000000_drop_age.rb"]
+    );
 }

@@ -46,9 +46,28 @@ pub enum Command {
 pub struct DetectArgs {
     /// Directories to search [default: .]
     pub paths: Vec<PathBuf>,
-    /// Print JSON.
-    #[arg(long)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// The same as `--format json` (kept for scripts written before `--format`).
+    #[arg(long, hide = true)]
     pub json: bool,
+}
+
+/// The format of `detect` and `rules`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// A versioned JSON document.
+    Json,
+}
+
+impl ListFormat {
+    /// The format asked for, with the hidden `--json` alias.
+    pub fn with_alias(self, json: bool) -> ListFormat {
+        if json { ListFormat::Json } else { self }
+    }
 }
 
 /// What `report` and `plan` examine.
@@ -81,6 +100,8 @@ pub struct ReportArgs {
     pub scan: ScanArgs,
     #[command(flatten)]
     pub output: ReportOutput,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,7 +131,8 @@ pub struct ReportOutput {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
-    /// For a pull request or a wiki.
+    /// For a pull request or a wiki (also `md`).
+    #[value(alias = "md")]
     Markdown,
     /// One self-contained page with charts.
     Html,
@@ -129,9 +151,35 @@ pub struct PlanArgs {
     /// At most this many files per batch.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub max_files: usize,
-    /// Print JSON.
-    #[arg(long)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+    /// The same as `--format json` (kept for scripts written before `--format`).
+    #[arg(long, hide = true)]
     pub json: bool,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// The format of `plan`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// The steps with their commands (also `md`).
+    #[value(alias = "md")]
+    Markdown,
+    /// A versioned JSON document.
+    Json,
+}
+
+/// How `report` and `plan` look up dependencies in the package registries.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RegistryArgs {
+    /// Do not ask the package registries: use what is cached, and report the rest as unknown.
+    #[arg(long)]
+    pub offline: bool,
+    /// Do not check the dependencies at all.
+    #[arg(long, conflicts_with = "offline")]
+    pub no_dependencies: bool,
 }
 
 #[derive(Args, Debug)]
@@ -287,8 +335,11 @@ pub struct RulesArgs {
     pub pack: Option<String>,
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Print JSON.
-    #[arg(long)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// The same as `--format json` (kept for scripts written before `--format`).
+    #[arg(long, hide = true)]
     pub json: bool,
 }
 

@@ -92,10 +92,12 @@ pub fn show(args: &ConfigArgs) -> Result<ExitCode> {
         }
     }
     for found in upshift::detect::Detector::default().for_dir(dir) {
+        let Some(target) = found.target() else {
+            continue;
+        };
         lines.push(format!(
-            "# detected {} (used where no target names {}): {}:{}",
-            found.target,
-            found.target.framework,
+            "# detected {target} (used where no target names {}): {}:{}",
+            found.framework,
             found.path.display(),
             found.line
         ));

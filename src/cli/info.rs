@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
 
-use super::args::{ExplainArgs, ParseArgs, RulesArgs};
+use super::args::{ExplainArgs, ListFormat, ParseArgs, RulesArgs};
 use super::output::Output;
 use super::settings;
 use upshift::engine::parse::{parse, syntax_errors};
@@ -65,7 +65,7 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
             set.packs.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
     }
-    if args.json {
+    if args.format.with_alias(args.json) == ListFormat::Json {
         let items: Vec<serde_json::Value> = listed
             .iter()
             .map(|r| {

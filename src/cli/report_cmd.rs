@@ -7,15 +7,21 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 
 use super::args::{
-    DetectArgs, PlanArgs, ReportArgs, ReportCommand, ReportFormat, ReportOutput, RuleArgs, RunArgs,
-    ScanArgs,
+    DetectArgs, ListFormat, PlanArgs, PlanFormat, RegistryArgs, ReportArgs, ReportCommand,
+    ReportFormat, ReportOutput, RuleArgs, RunArgs, ScanArgs,
 };
 use super::output::Output;
 use super::run::{self, Findings, Mode};
 use upshift::detect::Detector;
+use upshift::detect::compat::Status;
+use upshift::detect::compat::fetch::Fetcher;
+use upshift::detect::compat::registries::Registries;
 use upshift::detect::projects::{self, Project};
+use upshift::engine::cache::Cache;
 use upshift::report::owners::CodeOwners;
-use upshift::report::upgrade::{ProjectEntry, UpgradeReport, csv, html, markdown, plan as batches};
+use upshift::report::upgrade::{
+    ProjectEntry, UpgradeReport, csv, display, html, markdown, plan as batches,
+};
 
 fn scan_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     if paths.is_empty() {
@@ -30,8 +36,28 @@ pub fn detect(args: &DetectArgs) -> Result<ExitCode> {
     let found = projects::find(&scan_paths(&args.paths), &mut Detector::default());
     let entries: Vec<ProjectEntry> = found.iter().map(ProjectEntry::of).collect();
     let mut out = Output::stdout();
-    if args.json {
-        let doc = serde_json::json!({ "version": 1, "projects": entries });
+    if args.format.with_alias(args.json) == ListFormat::Json {
+        let projects: Vec<serde_json::Value> = entries
+            .iter()
+            .zip(&found)
+            .map(|(entry, project)| {
+                let dependencies: Vec<serde_json::Value> = project
+                    .dependencies
+                    .iter()
+                    .map(|d| {
+                        serde_json::json!({
+                            "ecosystem": d.ecosystem, "name": d.name, "spec": d.spec,
+                            "current": d.locked, "dev": d.dev,
+                            "source": format!("{}:{}", display(&d.path), d.line),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "root": entry.root, "versions": entry.versions, "dependencies": dependencies,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({ "version": 2, "projects": projects });
         out.line(&serde_json::to_string_pretty(&doc)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -47,12 +73,8 @@ pub fn detect(args: &DetectArgs) -> Result<ExitCode> {
             rows.push([
                 project.root.clone(),
                 version.framework.clone(),
-                version.version.clone(),
-                format!(
-                    "{} ({})",
-                    version.spec,
-                    if version.pinned { "pinned" } else { "range" }
-                ),
+                version.version.clone().unwrap_or_else(|| "?".into()),
+                format!("{} ({})", version.spec, version.kind()),
                 version.source.clone(),
             ]);
         }
@@ -68,12 +90,17 @@ pub fn detect(args: &DetectArgs) -> Result<ExitCode> {
             .collect();
         out.line(line.join("  ").trim_end())?;
     }
-    eprintln!("{} projects.", entries.len());
+    let dependencies: usize = found.iter().map(|p| p.dependencies.len()).sum();
+    eprintln!(
+        "{} projects, {dependencies} dependencies (`--format json` lists them).",
+        entries.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks `scan`'s files and builds the upgrade report of what was found.
-fn build(rule_args: &RuleArgs, scan: &ScanArgs) -> Result<UpgradeReport> {
+/// Checks `scan`'s files and builds the upgrade report of what was found, with the
+/// dependencies checked as `registry` says.
+fn build(rule_args: &RuleArgs, scan: &ScanArgs, registry: &RegistryArgs) -> Result<UpgradeReport> {
     let paths = scan_paths(&scan.paths);
     let found: Vec<Project> = projects::find(&paths, &mut Detector::default());
     let owners = owners_for(&paths);
@@ -93,7 +120,25 @@ fn build(rule_args: &RuleArgs, scan: &ScanArgs) -> Result<UpgradeReport> {
     if code != ExitCode::SUCCESS {
         return Err(anyhow!("the check behind the report failed"));
     }
-    report.ok_or_else(|| anyhow!("the check produced no report"))
+    let mut report = report.ok_or_else(|| anyhow!("the check produced no report"))?;
+    if !registry.no_dependencies {
+        let cache = Cache::dir().map(|dir| dir.join("registry"));
+        let fetcher = Fetcher::new(cache, registry.offline);
+        report.check_dependencies(&found, &fetcher, &Registries::from_env());
+        let unknown = report
+            .dependencies
+            .iter()
+            .filter(|d| d.status == Status::Unknown)
+            .count();
+        if unknown > 0 {
+            eprintln!(
+                "note: {unknown} of {} dependencies could not be checked{}; the report marks them unknown",
+                report.dependencies.len(),
+                if registry.offline { " offline" } else { "" }
+            );
+        }
+    }
+    Ok(report)
 }
 
 /// The `CODEOWNERS` that covers `paths`: in the first path or the closest folder above it.
@@ -141,7 +186,7 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode> {
         let merged = UpgradeReport::merge(parts).map_err(|e| anyhow!(e))?;
         return write_report(&merged, &merge.output);
     }
-    let report = build(&args.rules, &args.scan)?;
+    let report = build(&args.rules, &args.scan, &args.registry)?;
     write_report(&report, &args.output)
 }
 
@@ -150,10 +195,11 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode> {
     if args.max_files == 0 {
         return Err(anyhow!("--max-files must be at least 1"));
     }
-    let report = build(&args.rules, &args.scan)?;
+    let report = build(&args.rules, &args.scan, &args.registry)?;
     let list = batches::batches(&report, args.max_files);
-    let text = if args.json {
-        let doc = serde_json::json!({ "version": 1, "targets": report.targets, "batches": list });
+    let json = args.json || args.format == PlanFormat::Json;
+    let text = if json {
+        let doc = serde_json::json!({ "version": 2, "targets": report.targets, "batches": list });
         serde_json::to_string_pretty(&doc)? + "\n"
     } else {
         batches::markdown(&report, &list, args.max_files)

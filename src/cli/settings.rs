@@ -107,7 +107,10 @@ fn targets(cli: &[String], config: &Layered, detected: &[Detected]) -> Vec<Strin
     let framework = |t: &String| t.split('@').next().unwrap_or("").to_ascii_lowercase();
     let mut out: Vec<String> = cli.to_vec();
     let configured = config.target().map(|s| s.value).unwrap_or_default();
-    let found: Vec<String> = detected.iter().map(|d| d.target.to_string()).collect();
+    let found: Vec<String> = detected
+        .iter()
+        .filter_map(|d| Some(d.target()?.to_string()))
+        .collect();
     for target in configured.into_iter().chain(found) {
         if !out.iter().any(|t| framework(t) == framework(&target)) {
             out.push(target);

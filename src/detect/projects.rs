@@ -5,21 +5,22 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{Detected, Detector, manifests};
+use super::manifests::{self, Dependency};
+use super::{Detected, Detector};
 
-/// A project root and the versions in force there (its own manifests first, then inherited).
+/// A project root, the versions in force there (its own manifests first, then inherited) and
+/// the dependencies its own manifests name.
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,
     pub versions: Vec<Detected>,
+    pub dependencies: Vec<Dependency>,
 }
 
 impl Project {
     /// The version of `framework` this project is on, if known.
     pub fn version_of(&self, framework: &str) -> Option<&Detected> {
-        self.versions
-            .iter()
-            .find(|d| d.target.framework == framework)
+        self.versions.iter().find(|d| d.framework == framework)
     }
 }
 
@@ -38,21 +39,29 @@ pub fn find(paths: &[PathBuf], detector: &mut Detector) -> Vec<Project> {
                 if DOT_MANIFESTS.iter().any(|name| path.join(name).is_file()) {
                     dirs.insert(path.to_path_buf());
                 }
-            } else if entry
-                .file_name()
-                .to_str()
-                .is_some_and(manifests::is_manifest)
-                && let Some(parent) = path.parent()
-            {
-                dirs.insert(parent.to_path_buf());
+            } else if let Some(parent) = path.parent() {
+                let name = entry.file_name().to_str().unwrap_or("");
+                if manifests::is_manifest(name) {
+                    dirs.insert(parent.to_path_buf());
+                } else if name.ends_with(".txt")
+                    && parent
+                        .file_name()
+                        .is_some_and(|n| n == manifests::REQUIREMENTS_DIR)
+                    && let Some(project) = parent.parent()
+                {
+                    dirs.insert(project.to_path_buf());
+                }
             }
         }
     }
     dirs.into_iter()
-        .filter(|dir| !manifests::read_dir(dir).is_empty())
-        .map(|root| Project {
-            versions: detector.for_dir(&root),
-            root: clean(&root),
+        .filter_map(|dir| {
+            let own = manifests::read_dir(&dir);
+            (!own.declared.is_empty()).then(|| Project {
+                versions: detector.for_dir(&dir),
+                dependencies: own.dependencies,
+                root: clean(&dir),
+            })
         })
         .collect()
 }
@@ -93,7 +102,7 @@ mod tests {
         write("shop/app/views.py", "x = 1\n");
         write(
             "billing/pom.xml",
-            "<artifactId>spring-boot-starter-parent</artifactId>\n<version>2.7.1</version>\n",
+            "<project>\n<parent>\n<artifactId>spring-boot-starter-parent</artifactId>\n<version>2.7.1</version>\n</parent>\n</project>\n",
         );
         write("docs/readme.txt", "no manifest\n");
         let projects = find(&[root.path().to_path_buf()], &mut Detector::default());
@@ -110,11 +119,19 @@ mod tests {
         assert_eq!(roots, vec!["billing", "shop"]);
         let shop = &projects[1];
         assert_eq!(
-            shop.version_of("django").unwrap().target.to_string(),
+            shop.version_of("django")
+                .unwrap()
+                .target()
+                .unwrap()
+                .to_string(),
             "django@3.2.20"
         );
         assert_eq!(
-            shop.version_of("python").unwrap().target.to_string(),
+            shop.version_of("python")
+                .unwrap()
+                .target()
+                .unwrap()
+                .to_string(),
             "python@3.9"
         );
         let owner = owning(&projects, &root.path().join("shop/app/views.py")).unwrap();

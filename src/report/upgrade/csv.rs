@@ -52,7 +52,7 @@ pub fn render(report: &UpgradeReport) -> String {
                             .ok()
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default(),
-                        analysis::minutes(f).to_string(),
+                        analysis::manual_minutes(f).to_string(),
                         f.owners.join(" "),
                         f.message.clone(),
                         f.docs.clone(),

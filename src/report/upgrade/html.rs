@@ -5,7 +5,8 @@ use std::fmt::Write;
 
 use super::UpgradeReport;
 use super::analysis::{self, Kind, Totals, duration};
-use super::markdown::{fix_label, source_of};
+use super::markdown::{dependency_summary, effort_model, fix_label, source_of, status_text};
+use crate::detect::compat::Status;
 
 const STYLE: &str = "
 body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d2330; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
@@ -17,6 +18,7 @@ th:first-child, td:first-child { text-align: left; } th { background: #f3f5f9; }
 .card { border: 1px solid #d8dce5; border-radius: 6px; padding: .6rem 1rem; min-width: 9rem; }
 .card b { display: block; font-size: 1.6rem; } .muted { color: #5b6475; }
 .blocker { color: #b42318; } .deprecation { color: #b54708; } .modernisation { color: #175cd3; }
+table.dependencies th, table.dependencies td { text-align: left; }
 ul.rules { margin-top: .2rem; } svg text { font: 12px system-ui, sans-serif; fill: #1d2330; }
 @media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } a { color: inherit; } }
 ";
@@ -144,18 +146,65 @@ fn bars(rows: &[(String, usize)], label: &str) -> String {
 
 fn totals_row(first: &str, t: &Totals) -> String {
     format!(
-        "<tr><td>{first}</td><td>{}</td><td class=\"blocker\">{}</td><td class=\"deprecation\">{}</td><td class=\"modernisation\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<tr><td>{first}</td><td>{}</td><td class=\"blocker\">{}</td><td class=\"deprecation\">{}</td><td class=\"modernisation\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         t.findings,
         t.blockers,
         t.deprecations,
         t.modernisations,
         t.fixable(),
         t.manual,
-        duration(t.minutes)
+        duration(t.manual_minutes),
+        duration(t.review_minutes),
+        duration(t.minutes())
     )
 }
 
-const TOTALS_HEAD: &str = "<th>Findings</th><th>Blockers</th><th>Deprecations</th><th>Modernisations</th><th>Auto-fixable</th><th>Manual</th><th>Effort</th></tr></thead>";
+const TOTALS_HEAD: &str = "<th>Findings</th><th>Blockers</th><th>Deprecations</th><th>Modernisations</th><th>Auto-fixable</th><th>Manual</th><th>Manual work</th><th>Review</th><th>Effort</th></tr></thead>";
+
+/// The class a dependency's status is shown with.
+fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Incompatible => "blocker",
+        Status::Upgrade | Status::Unknown => "deprecation",
+        Status::Compatible | Status::Independent => "muted",
+    }
+}
+
+/// A project's dependency table: every dependency, those that need attention first.
+fn dependency_table(out: &mut String, report: &UpgradeReport, root: &str) {
+    let list = analysis::dependencies_of(report, root);
+    let Some(first) = list.first() else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<h3>Dependencies (<code>{}</code>)</h3><table class=\"dependencies\"><thead><tr><th>Package</th><th>In use</th><th>Status</th><th>Why</th><th>Read from</th></tr></thead><tbody>",
+        escape(&first.target)
+    );
+    for d in list {
+        let in_use =
+            d.current
+                .as_deref()
+                .unwrap_or(if d.spec.is_empty() { "any" } else { &d.spec });
+        let _ = write!(
+            out,
+            "<tr data-status=\"{}\"><td><code>{}</code>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            d.status.as_str(),
+            escape(&d.name),
+            if d.dev {
+                " <span class=\"muted\">(dev)</span>"
+            } else {
+                ""
+            },
+            escape(in_use),
+            status_class(d.status),
+            escape(&status_text(d)),
+            escape(&d.note),
+            escape(&d.source)
+        );
+    }
+    out.push_str("</tbody></table>");
+}
 
 /// Renders the report.
 pub fn render(report: &UpgradeReport) -> String {
@@ -189,12 +238,38 @@ pub fn render(report: &UpgradeReport) -> String {
         t.blockers,
         t.fixable(),
         t.manual,
-        duration(t.minutes)
+        duration(t.minutes())
     );
+    let _ = writeln!(
+        out,
+        "<p>Estimated effort <b>{}</b>: <span id=\"manual-effort\">{}</span> of manual work and <span id=\"review-effort\">{}</span> reviewing {} changed by fixes.</p>",
+        duration(t.minutes()),
+        duration(t.manual_minutes),
+        duration(t.review_minutes),
+        crate::report::text::count(t.reviewed_files(), "file")
+    );
+    if !analysis.dependency_counts.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p id=\"dependency-summary\">Dependencies: {} ({} checked).</p>",
+            escape(&dependency_summary(&analysis.dependency_counts)),
+            report.dependencies.len()
+        );
+    }
+    for (app, totals) in &analysis.migrations {
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">{} ({}) are in the migrations of <code>{}</code>. If they have already run in production, <code>[migrations] start-after = {{ {} = \"&lt;the last applied migration&gt;\" }}</code> in <code>upshift.toml</code> leaves them out.</p>",
+            crate::report::text::count(totals.findings, "finding"),
+            duration(totals.minutes()),
+            escape(app),
+            escape(app)
+        );
+    }
     let rows: Vec<(String, Totals)> = analysis
         .projects
         .iter()
-        .map(|p| (p.root.clone(), p.totals))
+        .map(|p| (p.root.clone(), p.totals.clone()))
         .collect();
     let _ = write!(out, "<h2>Projects</h2>{}", stacked_bars(&rows));
     let _ = write!(
@@ -222,6 +297,21 @@ pub fn render(report: &UpgradeReport) -> String {
                 escape(&upgrade.framework),
                 escape(&upgrade.path())
             );
+            if let Some(runtime) = &upgrade.runtime {
+                let when = match (&runtime.before_step, runtime.met()) {
+                    (_, true) => "met".to_string(),
+                    (Some(step), false) => format!("before {step}"),
+                    (None, false) => "first".to_string(),
+                };
+                let _ = write!(
+                    out,
+                    "<p class=\"runtime\" data-met=\"{}\"><b>Runtime ({}):</b> {} (<a href=\"{}\">source</a>).</p>",
+                    runtime.met(),
+                    escape(&when),
+                    escape(&runtime.sentence(upgrade.target.as_deref().unwrap_or("?"))),
+                    escape(runtime.requirement.source)
+                );
+            }
             match source_of(report, &project.root, upgrade) {
                 Some(source) => {
                     let _ = write!(
@@ -257,12 +347,13 @@ pub fn render(report: &UpgradeReport) -> String {
                         group.kind.as_str(),
                         group.kind.as_str(),
                         fix_label(group.fix),
-                        duration(group.minutes)
+                        duration(group.totals.minutes())
                     );
                 }
                 out.push_str("</ul>");
             }
         }
+        dependency_table(&mut out, report, &project.root);
         out.push('\n');
     }
     if analysis.owners.iter().any(|(o, _)| o != analysis::UNOWNED) {
@@ -296,11 +387,19 @@ pub fn render(report: &UpgradeReport) -> String {
             out.push_str("</tbody></table>");
         }
     }
+    let model = escape(&effort_model());
+    // The model's `code` spans, as HTML.
+    let mut model_html = String::new();
+    for (i, part) in model.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(model_html, "<code>{part}</code>");
+        } else {
+            model_html.push_str(part);
+        }
+    }
     let _ = writeln!(
         out,
-        "<h2>Effort model</h2><p>A finding a person must change costs its rule's estimate (minutes per occurrence). A finding <code>upshift fix</code> resolves costs review time only: {} min for a safe fix, {} min for an unsafe one.</p>\n</body></html>",
-        analysis::REVIEW_SAFE_MINUTES,
-        analysis::REVIEW_UNSAFE_MINUTES
+        "<h2>Effort model</h2><p>{model_html}</p>\n</body></html>"
     );
     out
 }

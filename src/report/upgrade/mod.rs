@@ -12,6 +12,7 @@ pub mod csv;
 pub mod html;
 pub mod markdown;
 pub mod plan;
+pub mod runtimes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,11 +21,15 @@ use serde::{Deserialize, Serialize};
 
 use super::owners::CodeOwners;
 use super::{Entry, Fixability};
+use crate::detect::compat::fetch::Fetcher;
+use crate::detect::compat::registries::{self, Registries};
+use crate::detect::compat::{self, Check, Status};
+use crate::detect::manifests::{Dependency, Ecosystem};
 use crate::detect::projects::{self, Project};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Target};
 
 /// The version of the report document; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Minutes a person needs per finding when a rule gives no estimate.
 pub const DEFAULT_EFFORT_MINUTES: u32 = 5;
@@ -42,6 +47,55 @@ pub struct UpgradeReport {
     /// Per framework, its feature releases, oldest first.
     pub releases: BTreeMap<String, Vec<String>>,
     pub findings: Vec<ReportFinding>,
+    /// Whether each dependency supports the target (empty when not checked).
+    #[serde(default)]
+    pub dependencies: Vec<DependencyEntry>,
+}
+
+/// A dependency of a project, and what its registry says about the target.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DependencyEntry {
+    pub project: String,
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// The requirement as written; empty when none is.
+    pub spec: String,
+    /// The release in use, when locked or pinned.
+    pub current: Option<String>,
+    /// Only for development or tests.
+    pub dev: bool,
+    /// `path:line`.
+    pub source: String,
+    /// The framework target it was checked against.
+    pub target: String,
+    pub status: Status,
+    /// The release that supports the target (`upgrade`), or the newest one (`incompatible`).
+    pub version: Option<String>,
+    pub note: String,
+}
+
+impl DependencyEntry {
+    /// The entry for `dependency` of the project at `root`, checked against `target`.
+    pub fn of(
+        root: &str,
+        dependency: &Dependency,
+        target: &Target,
+        check: Check,
+    ) -> DependencyEntry {
+        DependencyEntry {
+            project: root.to_string(),
+            ecosystem: dependency.ecosystem,
+            name: dependency.name.clone(),
+            spec: dependency.spec.clone(),
+            current: dependency.locked.clone(),
+            dev: dependency.dev,
+            source: format!("{}:{}", display(&dependency.path), dependency.line),
+            target: target.to_string(),
+            status: check.status,
+            version: check.version,
+            note: check.note,
+        }
+    }
 }
 
 /// A project and the versions it is on.
@@ -55,12 +109,28 @@ pub struct ProjectEntry {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct VersionEntry {
     pub framework: String,
-    pub version: String,
+    /// `None` when the manifest names the framework without a version.
+    pub version: Option<String>,
     /// The requirement as written (`>=3.2,<4`).
     pub spec: String,
     pub pinned: bool,
+    /// Only suggested (classifiers, tox environments), not required.
+    #[serde(default)]
+    pub hint: bool,
     /// `path:line`.
     pub source: String,
+}
+
+impl VersionEntry {
+    /// `pinned`, `range`, `hint`, or `no version`.
+    pub fn kind(&self) -> &'static str {
+        match (self.version.is_some(), self.hint, self.pinned) {
+            (false, _, _) => "no version",
+            (true, true, _) => "hint",
+            (true, false, true) => "pinned",
+            (true, false, false) => "range",
+        }
+    }
 }
 
 /// One finding with what planning needs.
@@ -92,10 +162,11 @@ impl ProjectEntry {
             .versions
             .iter()
             .map(|d| VersionEntry {
-                framework: d.target.framework.clone(),
-                version: d.target.version.to_string(),
+                framework: d.framework.clone(),
+                version: d.version.as_ref().map(ToString::to_string),
                 spec: d.spec.clone(),
                 pinned: d.pinned,
+                hint: d.hint,
                 source: format!("{}:{}", display(&d.path), d.line),
             })
             .collect();
@@ -158,6 +229,23 @@ impl UpgradeReport {
                     owners: owners.map_or_else(Vec::new, |o| o.owners_of(entry.path).to_vec()),
                 }
             })
+            .filter(|f: &ReportFinding| analysis::in_scope(targets, &analysis::scope_framework(f)))
+            .collect::<Vec<_>>();
+        // With targets, the projects on a targeted framework and those with findings in scope.
+        let named: Vec<&str> = targets
+            .iter()
+            .map(|t| t.split('@').next().unwrap_or(""))
+            .collect();
+        let projects: Vec<ProjectEntry> = projects
+            .iter()
+            .map(ProjectEntry::of)
+            .filter(|p| {
+                named.is_empty()
+                    || p.versions
+                        .iter()
+                        .any(|v| named.contains(&v.framework.as_str()))
+                    || findings.iter().any(|f| f.project.as_ref() == Some(&p.root))
+            })
             .collect();
         let releases = set
             .packs
@@ -170,9 +258,10 @@ impl UpgradeReport {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             targets: targets.to_vec(),
             files,
-            projects: projects.iter().map(ProjectEntry::of).collect(),
+            projects,
             releases,
             findings,
+            dependencies: Vec::new(),
         }
         .normalized()
     }
@@ -199,6 +288,7 @@ impl UpgradeReport {
             merged.projects.extend(part.projects);
             merged.releases.extend(part.releases);
             merged.findings.extend(part.findings);
+            merged.dependencies.extend(part.dependencies);
         }
         Ok(merged.normalized())
     }
@@ -209,6 +299,8 @@ impl UpgradeReport {
         self.projects.dedup();
         self.findings.sort();
         self.findings.dedup();
+        self.dependencies.sort();
+        self.dependencies.dedup();
         self
     }
 
@@ -222,5 +314,52 @@ impl UpgradeReport {
 
     pub fn project(&self, root: &str) -> Option<&ProjectEntry> {
         self.projects.iter().find(|p| p.root == root)
+    }
+
+    /// Checks the dependencies of the report's projects (those of `found`) against the targets
+    /// of their ecosystems, with `fetcher`. Frameworks' own packages, and Maven dependencies
+    /// whose version a BOM manages, are left out: they move with the framework.
+    pub fn check_dependencies(
+        &mut self,
+        found: &[Project],
+        fetcher: &Fetcher,
+        registries: &Registries,
+    ) {
+        let targets: Vec<Target> = self.targets.iter().filter_map(|t| t.parse().ok()).collect();
+        let mut work = Vec::new();
+        let mut roots = Vec::new();
+        for project in found {
+            let root = display(&project.root);
+            if self.project(&root).is_none() {
+                continue;
+            }
+            for dependency in &project.dependencies {
+                let Some(target) = compat::target_for(dependency.ecosystem, &targets) else {
+                    continue;
+                };
+                let managed =
+                    dependency.ecosystem == Ecosystem::Maven && dependency.locked.is_none();
+                if managed
+                    || registries::is_framework_itself(dependency.ecosystem, &dependency.name)
+                {
+                    continue;
+                }
+                let runtime = runtimes::requirement(&target.framework, &target.version)
+                    .and_then(|r| r.minimum.parse().ok());
+                work.push((dependency.clone(), target.clone(), runtime));
+                roots.push(root.clone());
+            }
+        }
+        let checks = compat::check_all(fetcher, registries, &work);
+        self.dependencies = work
+            .iter()
+            .zip(roots)
+            .zip(checks)
+            .map(|(((dependency, target, _), root), check)| {
+                DependencyEntry::of(&root, dependency, target, check)
+            })
+            .collect();
+        self.dependencies.sort();
+        self.dependencies.dedup();
     }
 }
