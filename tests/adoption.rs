@@ -408,6 +408,41 @@ fn the_result_cache_gives_the_same_findings_and_misses_on_any_change() {
     assert_eq!(json(&[]), json(&["--no-cache"]));
 }
 
+#[test]
+fn an_edited_rule_or_pack_library_misses_the_result_cache() {
+    let project = Project::new();
+    project.file("app.py", "legacy_call(1)\n");
+    let rule = |message: &str| {
+        format!(
+            "id: team/legacy\nlanguage: python\nmessage: \"{message}\"\nseverity: warning\n\
+             docs: https://example.com\nquery: |\n  (call function: (identifier) @f (#eq? @f \"legacy_call\")) @match\n\
+             where:\n  - script: ok()\n"
+        )
+    };
+    project.file("rules/team/legacy.yml", rule("first wording"));
+    project.file("rules/team/lib.rhai", "fn ok() { true }\n");
+    let check = || {
+        let out = project
+            .upshift()
+            .args(["check", "--no-builtin-rules", "--rules", "rules", "app.py"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(check().contains("first wording"));
+    assert!(
+        check().contains("first wording"),
+        "the second run is a cache hit"
+    );
+    project.file("rules/team/legacy.yml", rule("second wording"));
+    assert!(check().contains("second wording"), "an edited rule misses");
+    project.file("rules/team/lib.rhai", "fn ok() { false }\n");
+    assert!(
+        !check().contains("wording"),
+        "an edited pack library misses: its condition no longer holds"
+    );
+}
+
 fn project_cache(project: &Project) -> std::path::PathBuf {
     project.cache_dir().to_path_buf()
 }

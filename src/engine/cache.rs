@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::matcher::{Finding, Position};
 use super::plan::Plan;
 use super::suppress::SuppressionNotes;
-use crate::fingerprint::{SEED, fnv1a};
+use crate::fingerprint::{SEED, content_hash, fnv1a};
 use crate::rules::Safety;
 
 /// What is remembered of one file.
@@ -42,15 +42,18 @@ pub struct Cache {
     changed: Mutex<bool>,
 }
 
-/// The key of a plan: upshift's version and build, and every active rule as compiled, with its
-/// severity.
+/// The key of a plan: upshift's version and build, and every active rule as written (its
+/// [`fingerprint`](crate::rules::Rule::fingerprint), not its compiled form, whose formatting
+/// cost more than a cached re-run's reading), with its severity and target.
 pub fn plan_key(plan: &Plan) -> u64 {
     let mut hash = fnv1a(SEED, env!("CARGO_PKG_VERSION").as_bytes());
     hash = fnv1a(hash, build_stamp().as_bytes());
     for active in &plan.rules {
+        hash = fnv1a(hash, active.rule.id.as_bytes());
+        hash = fnv1a(hash, &active.rule.fingerprint.to_le_bytes());
         hash = fnv1a(
             hash,
-            format!("{:?}{:?}{:?}", active.rule, active.severity, active.target).as_bytes(),
+            format!("{:?}{:?}", active.severity, active.target).as_bytes(),
         );
     }
     hash
@@ -69,7 +72,7 @@ fn build_stamp() -> String {
 pub fn file_key(path: &Path, bytes: &[u8]) -> String {
     format!(
         "{:016x}",
-        fnv1a(fnv1a(SEED, path.to_string_lossy().as_bytes()), bytes)
+        content_hash(fnv1a(SEED, path.to_string_lossy().as_bytes()), bytes)
     )
 }
 

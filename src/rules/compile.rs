@@ -52,6 +52,9 @@ pub struct Rule {
     pub patterns: Vec<PatternShape>,
     /// Where the rule was loaded from (`<built-in>/...` for embedded rules).
     pub source: String,
+    /// A hash of the rule as written (its file, its pack's framework and script library): what the result
+    /// cache keys on, so that an edited rule never reads findings of its old text.
+    pub fingerprint: u64,
     /// The compiled query, once a run needs it.
     pub compiled: CompiledQuery,
 }
@@ -415,6 +418,15 @@ pub fn compile(
     check_query: bool,
 ) -> Result<Rule, Vec<RuleError>> {
     let pack_framework = pack.framework;
+    let fingerprint = crate::fingerprint::content_hash(
+        crate::fingerprint::fnv1a(
+            pack.library
+                .as_ref()
+                .map_or(0, |library| library.fingerprint),
+            pack_framework.unwrap_or_default().as_bytes(),
+        ),
+        text.as_bytes(),
+    );
     let mut c = Compiler {
         path,
         text,
@@ -655,6 +667,7 @@ pub fn compile(
         database_before,
         patterns,
         source: path.display().to_string(),
+        fingerprint,
         compiled: CompiledQuery(query.map(OnceLock::from).unwrap_or_default()),
     })
 }

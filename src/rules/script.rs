@@ -19,6 +19,8 @@ pub struct Library {
     pub ast: AST,
     /// The files' text, to tell what the functions use.
     text: String,
+    /// A hash of the files' text: part of each rule's [`fingerprint`](super::compile::Rule::fingerprint).
+    pub fingerprint: u64,
 }
 
 impl Library {
@@ -31,10 +33,15 @@ impl Library {
                 .map_err(|err| (path.clone(), ScriptError::from(err)))?;
             ast = ast.merge(&file.clone_functions_only());
         }
+        let text: String = files.iter().map(|(_, t)| t.as_str()).collect();
         Ok(Library {
             paths: files.iter().map(|(p, _)| p.clone()).collect(),
             ast,
-            text: files.iter().map(|(_, t)| t.as_str()).collect(),
+            fingerprint: crate::fingerprint::content_hash(
+                crate::fingerprint::SEED,
+                text.as_bytes(),
+            ),
+            text,
         })
     }
 }
