@@ -657,3 +657,32 @@ fn undo_finds_the_repository_journal_from_a_subfolder_and_from_outside_with_a_pa
     assert_eq!(project.read_text("app/urls.py"), LEGACY);
     assert_eq!(project.read_text("lib/deep/views.py"), LEGACY);
 }
+
+#[test]
+fn pathological_files_are_skipped_within_their_budget_with_a_note() {
+    let project = Project::new();
+    // 100,000 unclosed brackets, and a 10 MB single line full of matches: both after code the
+    // rules match, so both are parsed and matched.
+    project.file("deep.py", format!("{LEGACY}x = {}\n", "[".repeat(100_000)));
+    let line = format!("{LEGACY}x = [{}]\n", "url(1), ".repeat(10_000_000 / 8));
+    project.file("line.py", &line);
+    project.file("fine.py", LEGACY);
+    project
+        .upshift()
+        .args(["fix", "--allow-dirty", "--file-timeout", "1", "."])
+        // Only a guard against a hang; the budget itself is what the notes show.
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(0)
+        .stderr(
+            contains(
+                "deep.py: skipped: parsing or matching took longer than the per-file time budget",
+            )
+            .and(contains(
+                "line.py: skipped: parsing or matching took longer than the per-file time budget",
+            )),
+        );
+    assert_eq!(project.read_text("fine.py"), FIXED);
+    assert_eq!(project.read_text("line.py"), line);
+    assert!(project.read_text("deep.py").starts_with(LEGACY));
+}

@@ -140,10 +140,15 @@ impl Analyzer<'_> {
             return None;
         }
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
-        let imports = self
-            .plan
-            .needs_imports
-            .then(|| Imports::collect(self.language, &tree, text));
+        let imports = match self.plan.needs_imports {
+            true => Some(Imports::collect_until(
+                self.language,
+                &tree,
+                text,
+                deadline,
+            )?),
+            false => None,
+        };
         let file = FileContext {
             text,
             tree: &tree,
