@@ -152,6 +152,46 @@ safety: safe
 }
 
 #[test]
+fn a_fix_that_tree_sitter_accepts_but_the_compiler_rejects_is_dropped_and_reported() {
+    let project = Project::new();
+    // Puts a keyword argument first, before a positional one: `f(null=True, "x")`, which
+    // tree-sitter parses and CPython refuses.
+    project.file(
+        "myrules/team/keyword_first.yml",
+        r#"id: team/keyword_first
+language: python
+message: keyword first
+severity: warning
+docs: https://example.com/k
+query: |
+  (call function: (identifier) @fn (#eq? @fn "field") arguments: (argument_list . (string) @first)) @match
+fix:
+  - insert_before: first
+    text: "null=True, "
+safety: safe
+"#,
+    );
+    project.file(
+        "myrules/team/fine.yml",
+        rename_rule("team", "fine", "keep", "kept"),
+    );
+    // The file already has one such error, which is not the fix's doing.
+    project.file("a.py", "field(\"x\")\nkeep(2)\nold(a=1, a=2)\n");
+    project
+        .upshift()
+        .args(["fix", "--rules", "myrules", "--select", "team"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "a.py: fixes of team/keyword_first were not applied: they would introduce a syntax error",
+        ));
+    assert_eq!(
+        project.read_text("a.py"),
+        "field(\"x\")\nkept(2)\nold(a=1, a=2)\n"
+    );
+}
+
+#[test]
 fn crlf_line_endings_and_a_bom_are_kept() {
     let project = Project::new();
     project.file(

@@ -31,8 +31,8 @@ pub enum Command {
     Test(TestArgs),
     /// Show the configuration that applies to a path, and where each value comes from.
     Config(ConfigArgs),
-    /// Put back the files the last `upshift fix` changed (run where that fix ran).
-    Undo,
+    /// Put back the files the last `upshift fix` changed in this repository (or PATH's).
+    Undo(UndoArgs),
     /// Find the projects in a tree, and the framework and language versions each is on.
     Detect(DetectArgs),
     /// Write an upgrade compatibility report: steps, blockers, effort, owners, hot spots.
@@ -40,6 +40,14 @@ pub enum Command {
     /// Split the auto-fixable work into reviewable batches, each with the command that
     /// applies it.
     Plan(PlanArgs),
+}
+
+/// `upshift undo [PATH]`.
+#[derive(Args, Debug)]
+pub struct UndoArgs {
+    /// A file or folder of the repository whose last fix to undo (default: the current folder).
+    /// The journal is looked for there and in every folder above it.
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -21,9 +21,11 @@ use args::{Cli, Command};
 use output::BrokenPipe;
 use run::{FixFlags, Mode};
 
-/// `upshift undo`: restores the last fix run's files, refusing those edited since.
-fn undo() -> anyhow::Result<ExitCode> {
-    let (path, journal) = upshift::engine::undo::Journal::latest(std::path::Path::new("."))?;
+/// `upshift undo`: restores the last fix run's files, refusing those edited since. The journal
+/// is the newest in the nearest folder at or above `start` that holds one.
+fn undo(args: &args::UndoArgs) -> anyhow::Result<ExitCode> {
+    let start = args.path.as_deref().unwrap_or(std::path::Path::new("."));
+    let (path, journal) = upshift::engine::undo::Journal::find(start)?;
     let (restored, refused) = journal.restore();
     for file in &restored {
         eprintln!("restored {}", file.display());
@@ -69,7 +71,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => info::parse_files(args),
         Command::Test(args) => test::test(args),
         Command::Config(args) => config_cmd::show(args),
-        Command::Undo => undo(),
+        Command::Undo(args) => undo(args),
     };
     match result {
         Ok(code) => code,

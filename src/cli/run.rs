@@ -19,7 +19,7 @@ use upshift::engine::cache::Cache;
 use upshift::engine::fix_loop::FixProblem;
 use upshift::engine::plan::Plan;
 use upshift::engine::source::{SkipReason, Source};
-use upshift::engine::undo::{Journal, JournalEntry};
+use upshift::engine::undo::{JournalEntry, JournalWriter, Record, canonical, journal_root};
 use upshift::engine::walk::{WalkedFile, walk};
 use upshift::engine::write::{create_new, write_atomic};
 use upshift::engine::{self, FileReport, FileStatus, FixMode, Options};
@@ -320,8 +320,56 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
     ))
 }
 
-/// Writes the fixed files and creates the requested ones, journaling every write for `upshift
-/// undo` (and `--backup-patch`). Stops writing at Ctrl-C; returns whether it did.
+/// The write-ahead journals of one `fix` run, one per repository root its files belong to.
+struct Journals {
+    cwd: std::path::PathBuf,
+    writers: std::collections::HashMap<std::path::PathBuf, JournalWriter>,
+    /// The roots of folders seen so far.
+    roots: std::collections::HashMap<std::path::PathBuf, std::path::PathBuf>,
+}
+
+impl Journals {
+    fn new() -> Journals {
+        Journals {
+            cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+            writers: Default::default(),
+            roots: Default::default(),
+        }
+    }
+
+    /// Appends `record` about the file at `path` (canonical) to its repository's journal; it is
+    /// on disk once [`sync`](Self::sync) returns.
+    fn record(&mut self, path: &Path, record: &Record) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let cwd = &self.cwd;
+        let root = self
+            .roots
+            .entry(dir.clone())
+            .or_insert_with(|| journal_root(&dir, cwd))
+            .clone();
+        let writer = match self.writers.entry(root) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let writer = JournalWriter::create(e.key()).map_err(|e| anyhow!(e))?;
+                e.insert(writer)
+            }
+        };
+        writer.append(record).map_err(|e| anyhow!(e))
+    }
+
+    /// Syncs every journal to disk.
+    fn sync(&mut self) -> Result<()> {
+        for writer in self.writers.values_mut() {
+            writer.sync().map_err(|e| anyhow!(e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the fixed files and creates the requested ones. Every file is first recorded in the
+/// undo journal, and the journal synced to disk, before any is written, so `upshift undo` can
+/// restore every file even after a crash (one sync for the run, not one per file: a record
+/// whose file is never written is harmless). Stops writing at Ctrl-C; returns whether it did.
 fn write_fixes(
     changed: &[&FileReport],
     creates: &[(std::path::PathBuf, String)],
@@ -329,42 +377,80 @@ fn write_fixes(
     notes: &mut Vec<Note>,
     had_error: &mut bool,
 ) -> Result<bool> {
-    let mut journal = Journal::new();
-    let mut interrupted = false;
+    let mut journals = Journals::new();
+    let not_journaled = |e: anyhow::Error| {
+        e.context("cannot record the files in the undo journal; none was written")
+    };
+    // What will be written: (path as given, original bytes, new bytes, journal entry).
+    let mut replaces = Vec::new();
     for report in changed {
         let FileStatus::Analyzed(a) = &report.status else {
             continue;
         };
+        let after = a.source.encode(&a.text);
+        let entry = JournalEntry {
+            path: canonical(&report.path),
+            before: String::from_utf8_lossy(&a.source.original).into_owned(),
+            after: String::from_utf8_lossy(&after).into_owned(),
+        };
+        journals
+            .record(&entry.path, &Record::Replace(entry.clone()))
+            .map_err(not_journaled)?;
+        replaces.push((&report.path, &a.source.original, after, entry));
+    }
+    let mut creating = Vec::new();
+    for (path, text) in creates {
+        if std::fs::symlink_metadata(path).is_ok() {
+            continue;
+        }
+        let entry = JournalEntry {
+            path: canonical(path),
+            before: String::new(),
+            after: text.clone(),
+        };
+        journals
+            .record(&entry.path, &Record::Create(entry.clone()))
+            .map_err(not_journaled)?;
+        creating.push((path, entry));
+    }
+    journals.sync().map_err(not_journaled)?;
+
+    let mut written: Vec<JournalEntry> = Vec::new();
+    let mut interrupted = false;
+    for (path, original, after, entry) in replaces {
         if engine::interrupt::requested() {
             interrupted = true;
             break;
         }
-        let after = a.source.encode(&a.text);
-        match write_atomic(&report.path, &a.source.original, &after) {
-            Ok(()) => journal.files.push(JournalEntry {
-                path: std::path::absolute(&report.path).unwrap_or_else(|_| report.path.clone()),
-                before: String::from_utf8_lossy(&a.source.original).into_owned(),
-                after: String::from_utf8_lossy(&after).into_owned(),
-            }),
+        match write_atomic(path, original, &after) {
+            Ok(()) => written.push(entry),
             Err(err) => {
+                let _ = journals.record(
+                    &entry.path,
+                    &Record::NotWritten {
+                        path: entry.path.clone(),
+                    },
+                );
                 notes.push(Note {
-                    path: report.path.display().to_string(),
+                    path: path.display().to_string(),
                     message: err.to_string(),
                 });
                 *had_error = true;
             }
         }
     }
-    for (path, text) in creates.iter().filter(|_| !interrupted) {
-        match create_new(path, text.as_bytes()) {
-            Ok(true) => {
-                eprintln!("created {}", path.display());
-                journal.created.push(JournalEntry {
-                    path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
-                    before: String::new(),
-                    after: text.clone(),
-                });
-            }
+    for (path, entry) in creating.into_iter().filter(|_| !interrupted) {
+        let created = create_new(path, entry.after.as_bytes());
+        if !matches!(created, Ok(true)) {
+            let _ = journals.record(
+                &entry.path,
+                &Record::NotWritten {
+                    path: entry.path.clone(),
+                },
+            );
+        }
+        match created {
+            Ok(true) => eprintln!("created {}", path.display()),
             Ok(false) => {}
             Err(err) => {
                 notes.push(Note {
@@ -375,19 +461,16 @@ fn write_fixes(
             }
         }
     }
-    if journal.is_empty() {
-        return Ok(interrupted);
-    }
-    if let Some(patch) = backup_patch {
-        let reverse: String = journal
-            .files
+    // The records of writes that did not happen only spare undo some work: no need to wait.
+    let _ = journals.sync();
+    if let Some(patch) = backup_patch.filter(|_| !written.is_empty()) {
+        let reverse: String = written
             .iter()
             .map(|e| report::diff::unified(&e.path, &e.after, &e.before))
             .collect();
         std::fs::write(patch, reverse)
             .with_context(|| format!("cannot write {}", patch.display()))?;
     }
-    journal.save(Path::new(".")).map_err(|e| anyhow!(e))?;
     Ok(interrupted)
 }
 

@@ -16,7 +16,7 @@ use super::edit::{self, Fix, ImportChange};
 use super::import_edit;
 use super::matcher::Finding;
 use super::suppress::SuppressionNotes;
-use super::verify::still_parses;
+use super::verify::{Baseline, still_parses};
 use super::{Analyzer, FileAnalysis};
 use crate::rules::Safety;
 
@@ -78,6 +78,7 @@ pub fn fix(
             creates: Vec::new(),
         });
     };
+    let baseline = Baseline::new(analyzer.language, original, baseline);
     let mut suppressions = suppressions;
     let allowed = |fix: &Fix| fix.safety == Safety::Safe || unsafe_fixes;
     let mut text = original.to_string();
@@ -115,7 +116,7 @@ pub fn fix(
             .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
             .collect();
 
-        let next = apply_and_verify(analyzer, &text, &edits, &imports, baseline, deadline)?;
+        let next = apply_and_verify(analyzer, &text, &edits, &imports, &baseline, deadline)?;
         let Some(next) = next else {
             // Find which fixes break the file on their own; never apply those rules again here.
             let mut culprits = Vec::new();
@@ -126,7 +127,7 @@ pub fn fix(
                     &text,
                     &fix.edits,
                     &fix.imports,
-                    baseline,
+                    &baseline,
                     deadline,
                 )?
                 .is_none()
@@ -242,13 +243,13 @@ fn unchanged(
 }
 
 /// `text` with `edits` and then `imports` applied, if the result parses no worse than
-/// `baseline`. Outer `None`: out of time.
+/// `baseline` (see [`still_parses`]). Outer `None`: out of time.
 fn apply_and_verify(
     analyzer: &Analyzer,
     text: &str,
     edits: &[edit::Edit],
     imports: &[ImportChange],
-    baseline: usize,
+    baseline: &Baseline,
     deadline: Instant,
 ) -> Option<Option<String>> {
     let mut sorted = edits.to_vec();
@@ -263,11 +264,6 @@ fn apply_and_verify(
             analyzer.budget(deadline),
         )?;
     }
-    let ok = still_parses(
-        analyzer.language,
-        &next,
-        baseline,
-        analyzer.budget(deadline),
-    )?;
+    let ok = still_parses(&next, baseline, analyzer.budget(deadline))?;
     Some(ok.then_some(next))
 }

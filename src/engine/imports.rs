@@ -10,8 +10,11 @@
 
 use std::collections::HashMap;
 
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{QueryCursor, Tree};
+
+use tree_sitter::{QueryCursor, QueryCursorOptions, Tree};
 
 use crate::language::Language;
 
@@ -27,18 +30,45 @@ pub struct Imports {
 }
 
 impl Imports {
-    /// Collects the imports in `tree`.
+    /// Collects the imports in `tree`, however long it takes: for texts already analysed
+    /// within their budget.
     pub fn collect(language: &Language, tree: &Tree, text: &str) -> Imports {
+        let far = Instant::now() + Duration::from_secs(24 * 60 * 60);
+        Imports::collect_until(language, tree, text, far).unwrap_or_default()
+    }
+
+    /// Collects the imports in `tree`; `None` when `deadline` passes first. The query walks
+    /// the whole tree, and on pathological trees (a flat run of 100,000 unclosed brackets)
+    /// tree-sitter's per-node work grows with the tree, so it gets the same bounds as matching:
+    /// a match limit and a deadline checked through the progress callback.
+    pub fn collect_until(
+        language: &Language,
+        tree: &Tree,
+        text: &str,
+        deadline: Instant,
+    ) -> Option<Imports> {
         let mut imports = Imports {
             qualified: language.qualified_names,
             ..Imports::default()
         };
         let Some(query) = language.imports() else {
-            return imports;
+            return Some(imports);
         };
         let names = query.capture_names();
         let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+        cursor.set_match_limit(super::matcher::MATCH_LIMIT);
+        let mut timed_out = false;
+        let mut check = |_: &tree_sitter::QueryCursorState| {
+            if Instant::now() > deadline {
+                timed_out = true;
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let options = QueryCursorOptions::new().progress_callback(&mut check);
+        let mut matches =
+            cursor.matches_with_options(query, tree.root_node(), text.as_bytes(), options);
         while let Some(m) = matches.next() {
             let (mut module, mut name, mut alias, mut wildcard) = (None, None, None, None);
             for capture in m.captures() {
@@ -67,7 +97,8 @@ impl Imports {
                 _ => {}
             }
         }
-        imports
+        drop(matches);
+        (!timed_out).then_some(imports)
     }
 
     /// The dotted names a reference such as `url`, `urls.url` or `a.b.c` may stand for.

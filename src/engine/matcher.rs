@@ -36,6 +36,45 @@ impl Position {
     }
 }
 
+/// Positions of many offsets in one text, without rescanning it for each: lines through an
+/// index of line starts, columns counted on from the previous offset when it is on the same
+/// line and before. On a 10 MB single line with thousands of findings, counting from the
+/// start of the line for each would take longer than any time budget.
+struct Positions<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// The last offset asked for, with its line index and column.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Positions<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Positions {
+            text,
+            line_starts,
+            last: None,
+        }
+    }
+
+    fn of(&mut self, offset: usize) -> Position {
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let column = match self.last {
+            Some((at, last_line, column)) if last_line == line && at <= offset => {
+                column + self.text[at..offset].chars().count()
+            }
+            _ => self.text[self.line_starts[line]..offset].chars().count(),
+        };
+        self.last = Some((offset, line, column));
+        Position {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+}
+
 /// One place where a rule matched.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -50,7 +89,7 @@ pub struct Finding {
 }
 
 /// The match limit per cursor: beyond it tree-sitter drops in-progress matches.
-const MATCH_LIMIT: u32 = 64 * 1024;
+pub(crate) const MATCH_LIMIT: u32 = 64 * 1024;
 
 /// Everything the matcher needs about one file.
 pub struct FileContext<'t> {
@@ -116,10 +155,10 @@ fn run(
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
     cursor.set_match_limit(MATCH_LIMIT);
-    let mut timed_out = false;
+    let timed_out = std::cell::Cell::new(false);
     let mut check = |_: &tree_sitter::QueryCursorState| {
         if Instant::now() > deadline {
-            timed_out = true;
+            timed_out.set(true);
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -130,7 +169,14 @@ fn run(
         cursor.matches_with_options(query, file.tree.root_node(), file.text.as_bytes(), options);
     let mut seen = HashSet::new();
     let mut captures: Vec<(&str, Node)> = Vec::new();
+    let (mut starts, mut ends) = (None, None);
     while let Some(m) = matches.next() {
+        // Checked per match too: tree-sitter checks only after a bounded amount of its own
+        // work, and each match costs conditions, messages and fixes of ours.
+        if Instant::now() > deadline {
+            timed_out.set(true);
+            break;
+        }
         // The light reader's pattern count agrees with tree-sitter's for every built-in rule
         // (the test suite checks) and is corrected for a user's: a pattern beyond it is active.
         let (rule_index, active) = pattern(m.pattern_index);
@@ -163,8 +209,12 @@ fn run(
         findings.push(Finding {
             rule: rule_index,
             range: primary.byte_range(),
-            start: Position::of(file.text, primary.start_byte()),
-            end: Position::of(file.text, primary.end_byte()),
+            start: starts
+                .get_or_insert_with(|| Positions::new(file.text))
+                .of(primary.start_byte()),
+            end: ends
+                .get_or_insert_with(|| Positions::new(file.text))
+                .of(primary.end_byte()),
             message: rule
                 .message
                 .render(lookup, &|text| rule.map.get(text).map(String::as_str))
@@ -173,7 +223,7 @@ fn run(
         });
     }
     drop(matches);
-    (!timed_out).then_some(())
+    (!timed_out.get()).then_some(())
 }
 
 /// The node a finding points at: the `@match` capture, or else the widest one.
@@ -579,6 +629,18 @@ fn render<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_in_order_agree_with_positions_one_by_one() {
+        let text = "a\né\u{1F600}bc\n\nxyz é q\nlast";
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut positions = Positions::new(text);
+        for &i in offsets.iter().chain(offsets.iter().rev()).chain(&offsets) {
+            assert_eq!(positions.of(i), Position::of(text, i), "offset {i}");
+        }
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {

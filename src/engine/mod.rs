@@ -2,7 +2,8 @@
 //!
 //! Per file, in parallel: read and decode ([`source`]), prefilter by literals and parse
 //! ([`plan`], [`parse`]), match ([`matcher`]), and when fixing, run the fix loop
-//! ([`fix_loop`]) with its edits ([`edit`], [`import_edit`]) and verification ([`verify`]).
+//! ([`fix_loop`]) with its edits ([`edit`], [`import_edit`]) and verification ([`verify`],
+//! [`strict`]).
 //! Writing ([`write`]) is left to the caller, which decides whether to write at all.
 
 pub mod cache;
@@ -17,6 +18,7 @@ pub mod plan;
 pub mod script;
 pub mod shard;
 pub mod source;
+pub mod strict;
 pub mod suppress;
 pub mod undo;
 pub mod verify;
@@ -140,10 +142,15 @@ impl Analyzer<'_> {
             return None;
         }
         let tree = parse::parse(self.language, text, self.budget(deadline))?;
-        let imports = self
-            .plan
-            .needs_imports
-            .then(|| Imports::collect(self.language, &tree, text));
+        let imports = match self.plan.needs_imports {
+            true => Some(Imports::collect_until(
+                self.language,
+                &tree,
+                text,
+                deadline,
+            )?),
+            false => None,
+        };
         let file = FileContext {
             text,
             tree: &tree,

@@ -132,7 +132,7 @@ impl fmt::Display for SkipReason {
             SkipReason::NotAFile => f.write_str("skipped: not a regular file"),
             SkipReason::Unreadable(err) => write!(f, "skipped: cannot read: {err}"),
             SkipReason::TimedOut => f.write_str(
-                "skipped: parsing or matching took longer than the per-file time budget",
+                "skipped: parsing or matching took longer than the per-file time budget (--file-timeout)",
             ),
         }
     }

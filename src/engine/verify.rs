@@ -1,17 +1,87 @@
-//! The verify step: a fixed text is only kept if it parses at least as cleanly as before.
+//! The verify step: a fixed text is only kept if it parses at least as cleanly as the original,
+//! for tree-sitter (ERROR and MISSING nodes) and for the language's compiler as far as strict
+//! verification ([`super::strict`]) knows it. Both are counted before and after, so a file that
+//! was already broken can still be fixed, and only a fix that adds an error is refused.
 
+use std::cell::OnceCell;
 use std::time::Duration;
 
 use super::parse::{parse, syntax_errors};
+use super::strict;
 use crate::language::Language;
 
-/// Whether `text` has no more syntax errors than `baseline`; `None` if parsing timed out.
-pub fn still_parses(
-    language: &Language,
-    text: &str,
-    baseline: usize,
-    budget: Duration,
-) -> Option<bool> {
-    let tree = parse(language, text, budget)?;
-    Some(syntax_errors(&tree) <= baseline)
+/// The original text a fix is measured against.
+pub struct Baseline<'a> {
+    language: &'a Language,
+    original: &'a str,
+    syntax: usize,
+    /// Its strict errors, counted the first time a fixed text has any (most never do).
+    strict: OnceCell<Option<usize>>,
+}
+
+impl<'a> Baseline<'a> {
+    /// The baseline of `original`, which has `syntax` syntax errors.
+    pub fn new(language: &'a Language, original: &'a str, syntax: usize) -> Baseline<'a> {
+        Baseline {
+            language,
+            original,
+            syntax,
+            strict: OnceCell::new(),
+        }
+    }
+
+    /// The original's strict errors; `None` if parsing it again timed out.
+    fn strict(&self, budget: Duration) -> Option<usize> {
+        *self.strict.get_or_init(|| {
+            let tree = parse(self.language, self.original, budget)?;
+            Some(strict::violations(self.language, &tree, self.original).len())
+        })
+    }
+}
+
+/// Whether `text` has no more syntax errors, and no more strict errors, than `baseline`;
+/// `None` if parsing timed out.
+pub fn still_parses(text: &str, baseline: &Baseline, budget: Duration) -> Option<bool> {
+    let tree = parse(baseline.language, text, budget)?;
+    if syntax_errors(&tree) > baseline.syntax {
+        return Some(false);
+    }
+    let strict = strict::violations(baseline.language, &tree, text).len();
+    if strict == 0 {
+        return Some(true);
+    }
+    Some(strict <= baseline.strict(budget)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language;
+
+    #[test]
+    fn a_new_compiler_error_fails_and_an_old_one_does_not() {
+        let python = language::by_name("python").unwrap();
+        let budget = Duration::from_secs(5);
+        let clean = Baseline::new(python, "f(\"x\", null=True)\n", 0);
+        assert_eq!(
+            still_parses("f(null=True, \"x\")\n", &clean, budget),
+            Some(false)
+        );
+        assert_eq!(
+            still_parses("f(\"y\", null=True)\n", &clean, budget),
+            Some(true)
+        );
+        // Already there before the fix: not the fix's doing.
+        let broken = Baseline::new(python, "f(null=True, \"x\")\nurl()\n", 0);
+        assert_eq!(
+            still_parses("f(null=True, \"x\")\nre_path()\n", &broken, budget),
+            Some(true)
+        );
+        assert_eq!(
+            still_parses("f(null=True, \"x\")\ng(a=1, a=2)\n", &broken, budget),
+            Some(false)
+        );
+        // Syntax errors are counted as before.
+        assert_eq!(still_parses("x = (1,\n", &clean, budget), Some(false));
+    }
 }

@@ -10,6 +10,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const TEMP_SUFFIX: &str = ".tmp";
+/// How many random characters a temporary file's name has (tempfile's alphanumerics).
+const TEMP_RANDOM: usize = 6;
 
 /// Temporary files are named `.upshift-<pid>-<random>.tmp`, so a later run can tell the ones a
 /// killed run left behind from those of a run still going.
@@ -17,9 +19,35 @@ fn temp_prefix() -> String {
     format!(".upshift-{}-", std::process::id())
 }
 
+/// A temporary file builder that follows the naming scheme [`is_our_temp_file`] recognizes.
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, '_> {
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(prefix)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM);
+    builder
+}
+
+/// The process id in `name` when it is exactly one of our temporary files'
+/// (`.upshift-<pid>-<6 alphanumerics>.tmp`); anything else, however close, is a user's file.
+pub fn our_temp_file_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(".upshift-")?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, random) = rest.split_once('-')?;
+    let digits = !pid.is_empty() && pid.len() <= 10 && pid.bytes().all(|b| b.is_ascii_digit());
+    let random_ok =
+        random.len() == TEMP_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    if digits && random_ok {
+        pid.parse().ok()
+    } else {
+        None
+    }
+}
+
 /// Removes the temporary files that runs no longer alive left in `dirs` (after a kill, say).
 /// Returns how many were removed. Only processes on this machine can be checked, through
-/// `/proc`; where it is missing nothing is removed.
+/// `/proc`; where it is missing nothing is removed. Only regular files named exactly as ours
+/// are touched.
 pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> usize {
     if !Path::new("/proc/self").exists() {
         return 0;
@@ -31,13 +59,10 @@ pub fn remove_stale_temp_files<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> 
         };
         for entry in entries.flatten() {
             let name = entry.file_name();
-            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(".upshift-")) else {
+            let Some(pid) = name.to_str().and_then(our_temp_file_pid) else {
                 continue;
             };
-            let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-                continue;
-            };
-            if rest.ends_with(TEMP_SUFFIX)
+            if entry.file_type().is_ok_and(|t| t.is_file())
                 && !Path::new(&format!("/proc/{pid}")).exists()
                 && fs::remove_file(entry.path()).is_ok()
             {
@@ -97,11 +122,8 @@ pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
         });
     }
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(&temp_prefix())
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let prefix = temp_prefix();
+    let mut temp = temp_builder(&prefix).tempfile_in(dir).map_err(io)?;
     temp.write_all(contents).map_err(io)?;
     temp.as_file()
         .set_permissions(meta.permissions())
@@ -132,11 +154,8 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<bool, WriteError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(&temp_prefix())
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let prefix = temp_prefix();
+    let mut temp = temp_builder(&prefix).tempfile_in(dir).map_err(io)?;
     temp.write_all(contents).map_err(io)?;
     #[cfg(unix)]
     {
@@ -156,6 +175,41 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<bool, WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_our_exact_temp_file_names_are_recognized() {
+        assert_eq!(our_temp_file_pid(".upshift-123-aB3xYz.tmp"), Some(123));
+        for name in [
+            ".upshift-123-aB3xY.tmp",
+            ".upshift-123-aB3xYzz.tmp",
+            ".upshift-notes.tmp",
+            ".upshift-12a-aB3xYz.tmp",
+            ".upshift--aB3xYz.tmp",
+            ".upshift-123-aB3x.z.tmp",
+            ".upshift-123-aB3xYz.tmp.bak",
+            "upshift-123-aB3xYz.tmp",
+        ] {
+            assert_eq!(our_temp_file_pid(name), None, "{name}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stale_temp_files_of_dead_runs_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid above the kernel's maximum is never alive.
+        let stale = dir.path().join(".upshift-4294967295-aB3xYz.tmp");
+        let live = dir
+            .path()
+            .join(format!(".upshift-{}-aB3xYz.tmp", std::process::id()));
+        let user = dir.path().join(".upshift-4294967295-notes.tmp");
+        for path in [&stale, &live, &user] {
+            fs::write(path, "x").unwrap();
+        }
+        assert_eq!(remove_stale_temp_files([dir.path()]), 1);
+        assert!(!stale.exists());
+        assert!(live.exists() && user.exists());
+    }
 
     #[test]
     fn a_file_changed_since_reading_is_not_overwritten() {
