@@ -8,7 +8,7 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 const LEGACY_URLS: &str =
-    "from django.conf.urls import url\n\nurlpatterns = [url(r\"^$\", index)]\n";
+    "from django.conf.urls import url\n\nurlpatterns = [url(r\"^(\\d+)/$\", index)]\n";
 
 #[test]
 fn check_exits_1_with_findings_and_shows_the_source_line() {
@@ -21,7 +21,7 @@ fn check_exits_1_with_findings_and_shows_the_source_line() {
         .code(1)
         .stdout(contains("warning[django/url-to-re-path]"))
         .stdout(contains("app/urls.py:3:16"))
-        .stdout(contains("urlpatterns = [url(r\"^$\", index)]"))
+        .stdout(contains("urlpatterns = [url(r\"^(\\d+)/$\", index)]"))
         .stdout(contains("fixable with `upshift fix`"))
         .stdout(contains("Found 1 finding in 1 of 1 file checked"));
 }
@@ -144,7 +144,7 @@ fn fix_rewrites_and_then_check_is_clean() {
         .stdout(contains("Fixed 1 finding in 1 file."));
     assert_eq!(
         project.read_text("urls.py"),
-        "from django.urls import re_path\n\nurlpatterns = [re_path(r\"^$\", index)]\n"
+        "from django.urls import re_path\n\nurlpatterns = [re_path(r\"^(\\d+)/$\", index)]\n"
     );
     project.upshift().args(["check"]).assert().code(0);
 }
@@ -186,7 +186,7 @@ fn diff_prints_a_patch_and_writes_nothing() {
         .assert()
         .code(1)
         .stdout(contains("--- a/urls.py\n+++ b/urls.py\n"))
-        .stdout(contains("+urlpatterns = [re_path(r\"^$\", index)]"))
+        .stdout(contains("+urlpatterns = [re_path(r\"^(\\d+)/$\", index)]"))
         .stdout(contains("+  before_action :x"))
         .stderr(contains("Would fix 2 findings in 2 files"));
     assert_eq!(project.snapshot(), before);
@@ -257,7 +257,9 @@ fn stdin_filename_reads_stdin_and_fix_writes_stdout() {
         .write_stdin(LEGACY_URLS)
         .assert()
         .code(0)
-        .stdout("from django.urls import re_path\n\nurlpatterns = [re_path(r\"^$\", index)]\n");
+        .stdout(
+            "from django.urls import re_path\n\nurlpatterns = [re_path(r\"^(\\d+)/$\", index)]\n",
+        );
     project
         .upshift()
         .args([

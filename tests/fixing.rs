@@ -196,12 +196,12 @@ fn crlf_line_endings_and_a_bom_are_kept() {
     let project = Project::new();
     project.file(
         "urls.py",
-        b"\xEF\xBB\xBFfrom django.conf.urls import url\r\n\r\nurlpatterns = [url(r\"^$\", index)]\r\n",
+        b"\xEF\xBB\xBFfrom django.conf.urls import url\r\n\r\nurlpatterns = [url(r\"^(\\d+)/$\", index)]\r\n",
     );
     project.upshift().args(["fix"]).assert().code(0);
     assert_eq!(
         project.read("urls.py"),
-        b"\xEF\xBB\xBFfrom django.urls import re_path\r\n\r\nurlpatterns = [re_path(r\"^$\", index)]\r\n"
+        b"\xEF\xBB\xBFfrom django.urls import re_path\r\n\r\nurlpatterns = [re_path(r\"^(\\d+)/$\", index)]\r\n"
     );
 }
 

@@ -10,8 +10,10 @@ use common::Project;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-const LEGACY: &str = "from django.conf.urls import url\n\nurlpatterns = [url(r\"^$\", index)]\n";
-const FIXED: &str = "from django.urls import re_path\n\nurlpatterns = [re_path(r\"^$\", index)]\n";
+const LEGACY: &str =
+    "from django.conf.urls import url\n\nurlpatterns = [url(r\"^(\\d+)/$\", index)]\n";
+const FIXED: &str =
+    "from django.urls import re_path\n\nurlpatterns = [re_path(r\"^(\\d+)/$\", index)]\n";
 
 fn bin() -> std::path::PathBuf {
     assert_cmd::cargo::cargo_bin("upshift")

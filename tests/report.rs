@@ -404,11 +404,10 @@ fn the_plan_lists_manual_blockers_and_runtime_upgrades_as_steps() {
     // 5.1 after 5.0's fixes, the dependency upgrades before the target's release.
     assert!(position("runtime", "5.0") < position("fix", "5.0"));
     assert!(position("fix", "5.0") < position("manual", "5.1"));
-    assert!(steps.contains(&(
-        "manual".into(),
-        "5.1".into(),
-        "django/index-together".into()
-    )));
+    // The fixture's storage setting (DEFAULT_FILE_STORAGE, removed in 5.1) is reported for a
+    // person, not fixed, so it is a manual step of its own.
+    let manual = &steps[position("manual", "5.1")].2;
+    assert!(manual.contains("django/default-file-storage"), "{manual}");
     assert!(position("manual", "5.1") < position("dependency", "5.2"));
 }
 

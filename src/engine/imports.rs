@@ -51,9 +51,12 @@ impl Imports {
             qualified: language.qualified_names,
             ..Imports::default()
         };
+        // The import query compiles on first use, once for every file: not this file's budget.
+        let compiling = Instant::now();
         let Some(query) = language.imports() else {
             return Some(imports);
         };
+        let deadline = deadline + compiling.elapsed();
         let names = query.capture_names();
         let mut cursor = QueryCursor::new();
         cursor.set_match_limit(super::matcher::MATCH_LIMIT);

@@ -124,7 +124,11 @@ pub fn find(
     if busy.is_empty() {
         return Some(findings);
     }
+    // Compiling the run's query is work done once for every file of the language (it can take
+    // seconds on a loaded machine), so it does not count against this file's budget.
+    let compiling = Instant::now();
     let combined = plan.query_for(rules, &busy);
+    let deadline = deadline + compiling.elapsed();
     let pattern = |index: usize| {
         let slot = combined.pattern_slot[index];
         let global = combined.pattern_global[index];
