@@ -103,3 +103,41 @@ fn a_suppression_can_say_why() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn fix_changes_only_the_newest_migration_of_a_folder_unless_history_is_allowed() {
+    let project = Project::new();
+    let migration = |name: &str| {
+        format!(
+            "class {name} < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :code\n  end\nend\n"
+        )
+    };
+    project.file("db/migrate/20240101000000_old.rb", &migration("Old"));
+    project.file("db/migrate/20240301000000_new.rb", &migration("New"));
+    project
+        .upshift()
+        .args(["fix", "--select", "migrations", "--unsafe-fixes", "-q"])
+        .output()
+        .unwrap();
+    let old = project.read_text("db/migrate/20240101000000_old.rb");
+    let new = project.read_text("db/migrate/20240301000000_new.rb");
+    assert_eq!(old, migration("Old"), "a migration that has run is history");
+    assert!(new.contains("algorithm: :concurrently"), "{new}");
+    assert!(new.contains("disable_ddl_transaction!"), "{new}");
+    // the old one is still checked
+    project
+        .upshift()
+        .args(["check", "--select", "migrations", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("20240101000000_old.rb"));
+
+    project.file("upshift.toml", "[migrations]\nfix-history = true\n");
+    project
+        .upshift()
+        .args(["fix", "--select", "migrations", "--unsafe-fixes", "-q"])
+        .output()
+        .unwrap();
+    let old = project.read_text("db/migrate/20240101000000_old.rb");
+    assert!(old.contains("algorithm: :concurrently"), "{old}");
+}

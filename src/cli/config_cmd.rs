@@ -77,6 +77,9 @@ pub fn show(args: &ConfigArgs) -> Result<ExitCode> {
         for (app, after) in &m.value.start_after {
             lines.push(format!("start-after.{app} = {after:?}"));
         }
+        if m.value.fix_history {
+            lines.push("fix-history = true".to_string());
+        }
     }
     if !path.is_dir() {
         let ignored = config.ignored_for(&path);

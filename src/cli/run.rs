@@ -117,8 +117,9 @@ pub fn execute(rule_args: &RuleArgs, run: &RunArgs, mut mode: Mode) -> Result<Ex
         }
         rule_dirs.extend(config.rule_dirs());
         let detected = detector.for_dir(file.path.parent().unwrap_or(Path::new(".")));
-        let settings =
+        let mut settings =
             FileSettings::resolve(rule_args, run, unsafe_fixes, &config, &detected, &file.path);
+        settings.migration_history = fix.is_some() && !config.migration_fixable(&file.path);
         groups
             .entry(settings.clone())
             .or_insert_with(|| Group {

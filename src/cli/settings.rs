@@ -17,6 +17,9 @@ use upshift::engine::walk::WalkOptions;
 use upshift::rules::{RuleSet, Selection, Selector, Target};
 
 /// The default `--max-file-size`.
+/// The pack whose fixes `fix` makes only in migrations that have not run yet.
+const MIGRATIONS_PACK: &str = "migrations";
+
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// What decides how one file is checked; files with equal settings share one rule plan.
@@ -29,6 +32,9 @@ pub struct FileSettings {
     pub max_file_size: u64,
     /// `postgresql` or `mysql`, optionally `@VERSION`.
     pub database: Option<String>,
+    /// A migration that `fix` leaves alone (it has probably run already): the migrations pack,
+    /// whose fixes change how a migration locks, does not run on it.
+    pub migration_history: bool,
 }
 
 impl FileSettings {
@@ -66,6 +72,7 @@ impl FileSettings {
                 .database
                 .clone()
                 .or_else(|| config.migrations().and_then(|m| m.value.database)),
+            migration_history: false,
         }
     }
 
@@ -92,9 +99,16 @@ impl FileSettings {
             .map(|t| t.parse::<Target>().map_err(|e| anyhow!("target: {e}")))
             .collect::<Result<Vec<_>>>()?;
         let database = self.database.as_deref().map(parse_database).transpose()?;
+        let mut ignore = parse(&self.ignore)?;
+        if self.migration_history {
+            let pack = Selector::parse(MIGRATIONS_PACK).map_err(|e| anyhow!(e))?;
+            if set.selects_any(&pack) {
+                ignore.push(pack);
+            }
+        }
         Ok(Selection {
             select: parse(&self.select)?,
-            ignore: parse(&self.ignore)?,
+            ignore,
             targets,
             database,
         })
@@ -176,6 +190,7 @@ pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
         unsafe_fixes: false,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         database: args.database.clone(),
+        migration_history: false,
     };
     let selection = settings.selection(&set)?;
     Ok((set, selection))

@@ -228,6 +228,15 @@ impl Layered {
         }
     }
 
+    /// Whether `fix` may change the migration at `path`. A migration that already ran in
+    /// production is history: editing it changes nothing there and makes environments differ.
+    /// Without a database, the newest migration of its folder is taken as the only one that may
+    /// not have run yet; `[migrations] fix-history = true` allows every migration that
+    /// `start-after` does not leave out. A file that is not a migration is always fixable.
+    pub fn migration_fixable(&self, path: &Path) -> bool {
+        self.migrations().is_some_and(|s| s.value.fix_history) || !has_newer_migration(path)
+    }
+
     /// Rule directories from every layer, as paths.
     pub fn rule_dirs(&self) -> Vec<PathBuf> {
         self.files
@@ -342,6 +351,57 @@ fn config_in(dir: &Path) -> Result<Option<ConfigFile>, ConfigError> {
     Ok(None)
 }
 
+/// The version a migration file's name starts with, as numbers to compare: `0042_x.py` is
+/// `[42]`, Rails' `20240101120000_x.rb` `[20240101120000]`, Flyway's `V1_2__x.sql` `[1, 2]`.
+/// `None` for a name that does not start with a version.
+pub fn migration_version(name: &str) -> Option<Vec<u64>> {
+    let rest = match name.strip_prefix(['V', 'v']) {
+        Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => r.split("__").next()?,
+        _ => name.split(|c: char| !c.is_ascii_digit()).next()?,
+    };
+    let parts: Vec<u64> = rest
+        .split(['.', '_'])
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Whether `path` is a migration (a versioned file in a `migrations`, `migrate` or `migration`
+/// folder) and its folder holds a later one with the same extension. Alembic's `versions` folders
+/// are not ordered by name (revision ids are random), so nothing there counts as older.
+fn has_newer_migration(path: &Path) -> bool {
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if !matches!(folder, "migrations" | "migrate" | "migration") {
+        return false;
+    }
+    let Some(own) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(migration_version)
+    else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let other = entry.path();
+        other.extension() == path.extension()
+            && other
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(migration_version)
+                .is_some_and(|v| v > own)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,5 +485,38 @@ mod tests {
                 .ignored_for(&root.path().join("src/x.py"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn only_the_newest_migration_of_a_folder_is_fixable_unless_history_is_allowed() {
+        assert_eq!(migration_version("0042_add_field.py"), Some(vec![42]));
+        assert_eq!(migration_version("V1_2__add.sql"), Some(vec![1, 2]));
+        assert_eq!(migration_version("V10__add.sql"), Some(vec![10]));
+        assert_eq!(migration_version("__init__.py"), None);
+        let root = tempfile::tempdir().unwrap();
+        let migrate = root.path().join("db/migrate");
+        write(&migrate, "20240101000000_a.rb", "");
+        write(&migrate, "20240301000000_b.rb", "");
+        let flyway = root.path().join("db/migration");
+        write(&flyway, "V2__b.sql", "");
+        write(&flyway, "V10__c.sql", "");
+        let lib = root.path().join("lib");
+        write(&lib, "0001_x.rb", "");
+        write(&lib, "0002_x.rb", "");
+        let mut discovery = Discovery::default();
+        let layered = discovery.for_dir(root.path()).unwrap();
+        assert!(!layered.migration_fixable(&migrate.join("20240101000000_a.rb")));
+        assert!(layered.migration_fixable(&migrate.join("20240301000000_b.rb")));
+        assert!(!layered.migration_fixable(&flyway.join("V2__b.sql")));
+        assert!(layered.migration_fixable(&flyway.join("V10__c.sql")));
+        assert!(layered.migration_fixable(&lib.join("0001_x.rb")));
+        write(
+            root.path(),
+            "upshift.toml",
+            "[migrations]\nfix-history = true\n",
+        );
+        let mut discovery = Discovery::default();
+        let layered = discovery.for_dir(root.path()).unwrap();
+        assert!(layered.migration_fixable(&migrate.join("20240101000000_a.rb")));
     }
 }

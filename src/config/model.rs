@@ -45,6 +45,9 @@ pub struct MigrationsDoc {
     /// App (folder holding `migrations/`) -> the last migration not checked.
     #[serde(default)]
     pub start_after: BTreeMap<String, String>,
+    /// Let `fix` change any migration after `start-after`, not only the newest of its folder.
+    #[serde(default)]
+    pub fix_history: bool,
 }
 
 /// `pyproject.toml`, of which only `[tool.upshift]` is read.

@@ -33,3 +33,36 @@ find examples -name 'ok*' -delete
 find examples -name '*.fixed.*' -delete
 "$upshift" check --select migrations --format json --exit-zero examples > examples.json
 count examples.json
+# `fix` over a project's history: only the newest migration of each folder may change.
+fix_history() {
+    local orig=$1 copy=$2
+    rm -rf "$copy" && cp -r "$orig" "$copy"
+    "$upshift" fix --select migrations --unsafe-fixes --exit-zero -q "$copy" >/dev/null 2>&1 || true
+    python3 - "$orig" "$copy" <<'PY'
+import filecmp, os, re, sys
+orig, fixed = sys.argv[1], sys.argv[2]
+changed, old = [], []
+for dirpath, _, files in os.walk(fixed):
+    if os.path.basename(dirpath) not in ("migrations", "migrate"):
+        continue
+    versions = {f: int(m.group(1)) for f in files if (m := re.match(r"(\d+)_", f)) and f.endswith((".py", ".rb"))}
+    newest = max(versions.values(), default=None)
+    for f, v in versions.items():
+        rel = os.path.relpath(os.path.join(dirpath, f), fixed)
+        if not filecmp.cmp(os.path.join(orig, rel), os.path.join(fixed, rel), shallow=False):
+            changed.append(rel)
+            if v != newest:
+                old.append(rel)
+print(f"{len(changed)} migrations changed, {len(old)} of them not the newest of their folder")
+for rel in old:
+    print("  touched history:", rel)
+sys.exit(1 if old else 0)
+PY
+}
+echo "== fix over the contrib history"
+fix_history Django-3.2.25/django/contrib history
+echo "== fix over Redmine's db/migrate (300+ Rails migrations)"
+if [ ! -d redmine ]; then
+    git clone --quiet --depth 1 https://github.com/redmine/redmine.git redmine
+fi
+fix_history redmine/db redmine-history
