@@ -104,7 +104,7 @@ pub fn apply_changes(
                         vacated,
                     )
                 } else {
-                    java_add(language, &tree, &text, name, newline)
+                    java_add(language, &tree, &text, name, newline, vacated)
                 };
                 (edit.into_iter().collect(), None)
             }
@@ -131,7 +131,7 @@ pub fn apply_changes(
                 None,
             ),
             Step::JavaImport(name) => (
-                java_add(language, &tree, &text, &name, newline)
+                java_add(language, &tree, &text, &name, newline, vacated)
                     .into_iter()
                     .collect(),
                 None,
@@ -547,12 +547,15 @@ fn java_imports(tree: &Tree) -> Vec<Node<'_>> {
         .collect()
 }
 
+/// Java: the import statement for `name`, in the import block (in order when it is sorted);
+/// with no import left, where the last one removed stood (`vacated`), else after the package.
 fn java_add(
     language: &Language,
     tree: &Tree,
     text: &str,
     name: &str,
     newline: &str,
+    vacated: Option<usize>,
 ) -> Option<Edit> {
     let (_, local) = split(name);
     if Imports::collect(language, tree, text)
@@ -564,7 +567,12 @@ fn java_add(
     let line = format!("import {name};");
     let imports = java_imports(tree);
     if let Some(last) = imports.last() {
-        let texts: Vec<&str> = imports.iter().map(|n| node_text(*n, text)).collect();
+        // Static imports form a group of their own: the order is judged among the others.
+        let texts: Vec<&str> = imports
+            .iter()
+            .map(|n| node_text(*n, text))
+            .filter(|t| !t.starts_with("import static"))
+            .collect();
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
         let before = imports.iter().find(|n| {
             node_text(**n, text) > line.as_str()
@@ -582,6 +590,12 @@ fn java_add(
                     content: format!("{line}{newline}"),
                 }
             }
+        });
+    }
+    if let Some(at) = vacated.filter(|at| *at <= text.len()) {
+        return Some(Edit {
+            range: at..at,
+            content: format!("{line}{newline}"),
         });
     }
     let root = tree.root_node();
@@ -729,6 +743,40 @@ mod tests {
         assert_eq!(
             removed(text, "import os\n"),
             "\"\"\"Doc.\"\"\"\n\n\ndef f(): pass\n"
+        );
+    }
+
+    #[test]
+    fn java_static_imports_do_not_unsort_the_block() {
+        let added = [ImportChange::Add("b.C".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "import static z.Y.f;\n\nimport a.B;\nimport c.D;\n\nclass T { C c; }\n",
+                &added
+            ),
+            "import static z.Y.f;\n\nimport a.B;\nimport b.C;\nimport c.D;\n\nclass T { C c; }\n"
+        );
+    }
+
+    #[test]
+    fn java_an_only_import_replaced_keeps_its_place() {
+        let moved = [ImportChange::Move("a.b.Old".into(), "c.d.New".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "package p;\n\nimport a.b.Old;\n\nclass T {}\n",
+                &moved
+            ),
+            "package p;\n\nimport c.d.New;\n\nclass T {}\n"
+        );
+        let swapped = [
+            ImportChange::Add("c.d.New".into()),
+            ImportChange::Remove("a.b.Old".into()),
+        ];
+        assert_eq!(
+            changed("java", "import a.b.Old;\n\n@New class T {}\n", &swapped),
+            "import c.d.New;\n\n@New class T {}\n"
         );
     }
 
