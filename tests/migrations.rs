@@ -112,8 +112,8 @@ fn fix_changes_only_the_newest_migration_of_a_folder_unless_history_is_allowed()
             "class {name} < ActiveRecord::Migration[7.1]\n  def change\n    add_index :orders, :code\n  end\nend\n"
         )
     };
-    project.file("db/migrate/20240101000000_old.rb", &migration("Old"));
-    project.file("db/migrate/20240301000000_new.rb", &migration("New"));
+    project.file("db/migrate/20240101000000_old.rb", migration("Old"));
+    project.file("db/migrate/20240301000000_new.rb", migration("New"));
     project
         .upshift()
         .args(["fix", "--select", "migrations", "--unsafe-fixes", "-q"])
