@@ -404,7 +404,8 @@ fn the_plan_lists_manual_blockers_and_runtime_upgrades_as_steps() {
     // 5.1 after 5.0's fixes, the dependency upgrades before the target's release.
     assert!(position("runtime", "5.0") < position("fix", "5.0"));
     assert!(position("fix", "5.0") < position("manual", "5.1"));
-    // The fixture's storage setting (DEFAULT_FILE_STORAGE, removed in 5.1) is reported for a
+    // The fixture's storage setting (DEFAULT_FILE_STORAGE, removed in 5.1, read from the
+    // environment, so no STORAGES can be written for it) is reported for a
     // person, not fixed, so it is a manual step of its own.
     let manual = &steps[position("manual", "5.1")].2;
     assert!(manual.contains("django/default-file-storage"), "{manual}");
