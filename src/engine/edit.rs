@@ -98,6 +98,39 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// `after` without the blank lines it starts with, when `before` did not start with one:
+/// deleting a file's first statements (a coding comment, a `__future__` import) must not leave
+/// the file opening on the blank lines that separated them from the rest. A byte-order mark
+/// stays first.
+pub fn without_new_leading_blank_lines(before: &str, after: String) -> String {
+    fn blank_prefix(text: &str) -> usize {
+        let mut end = 0;
+        for line in text.split_inclusive('\n') {
+            if !line.ends_with('\n') || !line.trim().is_empty() {
+                break;
+            }
+            end += line.len();
+        }
+        end
+    }
+    let bom = |text: &str| {
+        if text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        }
+    };
+    let (before_bom, after_bom) = (bom(before), bom(&after));
+    let blank = blank_prefix(&after[after_bom..]);
+    if blank == 0 || blank == after.len() - after_bom || blank_prefix(&before[before_bom..]) > 0 {
+        return after;
+    }
+    let mut trimmed = String::with_capacity(after.len() - blank);
+    trimmed.push_str(&after[..after_bom]);
+    trimmed.push_str(&after[after_bom + blank..]);
+    trimmed
+}
+
 /// Picks, in order, the fixes whose edits overlap none picked before; returns the picked edits
 /// sorted for [`apply`] and the indexes of the picked fixes.
 pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Edit>, Vec<usize>) {
@@ -190,6 +223,29 @@ pub fn indentation_at(text: &str, offset: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn blank_lines_a_fix_leaves_at_the_top_of_a_file_go() {
+        use super::without_new_leading_blank_lines as trim;
+        let before = "from __future__ import x\n\nimport os\n";
+        assert_eq!(trim(before, "\nimport os\n".into()), "import os\n");
+        assert_eq!(
+            trim(before, "\r\n  \r\nimport os\r\n".into()),
+            "import os\r\n"
+        );
+        assert_eq!(
+            trim(before, "\u{feff}\nimport os\n".into()),
+            "\u{feff}import os\n"
+        );
+        // Blank lines the file already started with are the author's.
+        assert_eq!(
+            trim("\nimport os\n", "\nimport sys\n".into()),
+            "\nimport sys\n"
+        );
+        // Nothing but blank lines, or none at all: left as is.
+        assert_eq!(trim(before, "\n\n".into()), "\n\n");
+        assert_eq!(trim(before, "import os\n".into()), "import os\n");
+    }
+
     use super::*;
 
     fn edit(start: usize, end: usize, content: &str) -> Edit {

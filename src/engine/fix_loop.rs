@@ -264,6 +264,7 @@ fn apply_and_verify(
             analyzer.budget(deadline),
         )?;
     }
+    let next = edit::without_new_leading_blank_lines(text, next);
     let ok = still_parses(&next, baseline, analyzer.budget(deadline))?;
     Some(ok.then_some(next))
 }
