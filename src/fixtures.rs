@@ -244,7 +244,14 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     };
     if let Some(problem) = fixed.problems.first() {
         return Err(match problem {
-            FixProblem::Unverified { .. } => "the fix introduces a syntax error".to_string(),
+            FixProblem::Unverified {
+                compiler_error: None,
+                ..
+            } => "the fix introduces a syntax error".to_string(),
+            FixProblem::Unverified {
+                compiler_error: Some(kind),
+                ..
+            } => format!("the fix introduces an error the compiler reports ({kind})"),
             FixProblem::Cycle { .. } => "the fix undoes itself (cycle)".to_string(),
             FixProblem::NotConverged { .. } => "the fix does not converge".to_string(),
         });

@@ -183,7 +183,8 @@ safety: safe
         .assert()
         .code(1)
         .stderr(contains(
-            "a.py: fixes of team/keyword_first were not applied: they would introduce a syntax error",
+            "a.py: fixes of team/keyword_first were not applied: they would introduce an error the \
+             compiler reports (positional argument follows keyword argument)",
         ));
     assert_eq!(
         project.read_text("a.py"),

@@ -619,8 +619,19 @@ fn collect_notes(plan: &Plan, reports: &[FileReport], notes: &mut Vec<Note>, had
                 }
                 for problem in &analysis.problems {
                     let message = match problem {
-                        FixProblem::Unverified { rules } => format!(
+                        FixProblem::Unverified {
+                            rules,
+                            compiler_error: None,
+                        } => format!(
                             "fixes of {} were not applied: they would introduce a syntax error",
+                            rule_names(rules)
+                        ),
+                        FixProblem::Unverified {
+                            rules,
+                            compiler_error: Some(kind),
+                        } => format!(
+                            "fixes of {} were not applied: they would introduce an error the \
+                             compiler reports ({kind})",
                             rule_names(rules)
                         ),
                         FixProblem::Cycle { rules } => format!(

@@ -16,7 +16,7 @@ use super::edit::{self, Fix, ImportChange};
 use super::import_edit;
 use super::matcher::Finding;
 use super::suppress::SuppressionNotes;
-use super::verify::{Baseline, still_parses};
+use super::verify::{Baseline, Broken, still_parses};
 use super::{Analyzer, FileAnalysis};
 use crate::rules::Safety;
 
@@ -26,8 +26,12 @@ pub const MAX_PASSES: usize = 10;
 /// Why some or all fixes were not applied to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixProblem {
-    /// These rules' fixes made the file fail to parse; they were dropped for this file.
-    Unverified { rules: Vec<usize> },
+    /// These rules' fixes made the file fail to parse, or added an error the compiler reports
+    /// (`compiler_error`, its kind); they were dropped for this file.
+    Unverified {
+        rules: Vec<usize>,
+        compiler_error: Option<&'static str>,
+    },
     /// These rules' fixes undo each other; the file was left as it was.
     Cycle { rules: Vec<usize> },
     /// Fixes kept producing changes after [`MAX_PASSES`] passes; the file was left as it was.
@@ -117,38 +121,52 @@ pub fn fix(
             .collect();
 
         let next = apply_and_verify(analyzer, &text, &edits, &imports, &baseline, deadline)?;
-        let Some(next) = next else {
-            // Find which fixes break the file on their own; never apply those rules again here.
-            let mut culprits = Vec::new();
-            for finding in &picked_findings {
-                let fix = finding.fix.as_ref().unwrap();
-                if apply_and_verify(
-                    analyzer,
-                    &text,
-                    &fix.edits,
-                    &fix.imports,
-                    &baseline,
-                    deadline,
-                )?
-                .is_none()
-                {
-                    culprits.push(finding.rule);
+        let next = match next {
+            Ok(next) => next,
+            Err(broken) => {
+                // Find which fixes break the file on their own; never apply those rules again here.
+                let mut culprits = Vec::new();
+                let mut compiler_error = match broken {
+                    Broken::Compiler(kind) => Some(kind),
+                    Broken::Syntax => None,
+                };
+                for finding in &picked_findings {
+                    let fix = finding.fix.as_ref().unwrap();
+                    if let Err(alone) = apply_and_verify(
+                        analyzer,
+                        &text,
+                        &fix.edits,
+                        &fix.imports,
+                        &baseline,
+                        deadline,
+                    )? {
+                        if culprits.is_empty() {
+                            compiler_error = match alone {
+                                Broken::Compiler(kind) => Some(kind),
+                                Broken::Syntax => None,
+                            };
+                        }
+                        culprits.push(finding.rule);
+                    }
                 }
+                if culprits.is_empty() {
+                    // Each is fine alone but not together: keep only the first rule for this pass.
+                    culprits.extend(
+                        picked_findings
+                            .iter()
+                            .map(|f| f.rule)
+                            .filter(|&r| r != picked_findings[0].rule),
+                    );
+                }
+                culprits.sort();
+                culprits.dedup();
+                blocked.extend(culprits.iter().copied());
+                problems.push(FixProblem::Unverified {
+                    rules: culprits,
+                    compiler_error,
+                });
+                continue;
             }
-            if culprits.is_empty() {
-                // Each is fine alone but not together: keep only the first rule for this pass.
-                culprits.extend(
-                    picked_findings
-                        .iter()
-                        .map(|f| f.rule)
-                        .filter(|&r| r != picked_findings[0].rule),
-                );
-            }
-            culprits.sort();
-            culprits.dedup();
-            blocked.extend(culprits.iter().copied());
-            problems.push(FixProblem::Unverified { rules: culprits });
-            continue;
         };
 
         let pass_rules: Vec<usize> = {
@@ -243,7 +261,7 @@ fn unchanged(
 }
 
 /// `text` with `edits` and then `imports` applied, if the result parses no worse than
-/// `baseline` (see [`still_parses`]). Outer `None`: out of time.
+/// `baseline` (see [`still_parses`]), else what it breaks. `None`: out of time.
 fn apply_and_verify(
     analyzer: &Analyzer,
     text: &str,
@@ -251,7 +269,7 @@ fn apply_and_verify(
     imports: &[ImportChange],
     baseline: &Baseline,
     deadline: Instant,
-) -> Option<Option<String>> {
+) -> Option<Result<String, Broken>> {
     let mut sorted = edits.to_vec();
     sorted.sort();
     let mut next = edit::apply(text, &sorted);
@@ -265,6 +283,6 @@ fn apply_and_verify(
         )?;
     }
     let next = edit::without_new_leading_blank_lines(text, next);
-    let ok = still_parses(&next, baseline, analyzer.budget(deadline))?;
-    Some(ok.then_some(next))
+    let verdict = still_parses(&next, baseline, analyzer.budget(deadline))?;
+    Some(verdict.map(|()| next))
 }

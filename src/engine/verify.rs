@@ -15,8 +15,8 @@ pub struct Baseline<'a> {
     language: &'a Language,
     original: &'a str,
     syntax: usize,
-    /// Its strict errors, counted the first time a fixed text has any (most never do).
-    strict: OnceCell<Option<usize>>,
+    /// Its strict errors' kinds, found the first time a fixed text has any (most never do).
+    strict: OnceCell<Option<Vec<&'static str>>>,
 }
 
 impl<'a> Baseline<'a> {
@@ -30,27 +30,58 @@ impl<'a> Baseline<'a> {
         }
     }
 
-    /// The original's strict errors; `None` if parsing it again timed out.
-    fn strict(&self, budget: Duration) -> Option<usize> {
-        *self.strict.get_or_init(|| {
-            let tree = parse(self.language, self.original, budget)?;
-            Some(strict::violations(self.language, &tree, self.original).len())
-        })
+    /// The kinds of the original's strict errors; `None` if parsing it again timed out.
+    fn strict(&self, budget: Duration) -> Option<&[&'static str]> {
+        self.strict
+            .get_or_init(|| {
+                let tree = parse(self.language, self.original, budget)?;
+                let found = strict::violations(self.language, &tree, self.original);
+                Some(found.into_iter().map(|v| v.kind).collect())
+            })
+            .as_deref()
     }
 }
 
-/// Whether `text` has no more syntax errors, and no more strict errors, than `baseline`;
-/// `None` if parsing timed out.
-pub fn still_parses(text: &str, baseline: &Baseline, budget: Duration) -> Option<bool> {
+/// What a fixed text adds that the original did not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// A syntax error for tree-sitter.
+    Syntax,
+    /// An error the language's compiler reports, of this kind.
+    Compiler(&'static str),
+}
+
+/// `Ok` if `text` has no more syntax errors, and no more strict errors, than `baseline`, else
+/// what it adds; `None` if parsing timed out.
+pub fn still_parses(
+    text: &str,
+    baseline: &Baseline,
+    budget: Duration,
+) -> Option<Result<(), Broken>> {
     let tree = parse(baseline.language, text, budget)?;
     if syntax_errors(&tree) > baseline.syntax {
-        return Some(false);
+        return Some(Err(Broken::Syntax));
     }
-    let strict = strict::violations(baseline.language, &tree, text).len();
-    if strict == 0 {
-        return Some(true);
+    let found = strict::violations(baseline.language, &tree, text);
+    if found.is_empty() {
+        return Some(Ok(()));
     }
-    Some(strict <= baseline.strict(budget)?)
+    let before = baseline.strict(budget)?;
+    if found.len() <= before.len() {
+        return Some(Ok(()));
+    }
+    // Name a kind there is more of now; there is one, since there are more errors in all.
+    let count =
+        |list: &mut dyn Iterator<Item = &'static str>, kind| list.filter(|k| *k == kind).count();
+    let added = found
+        .iter()
+        .map(|v| v.kind)
+        .find(|&kind| {
+            count(&mut found.iter().map(|v| v.kind), kind)
+                > count(&mut before.iter().copied(), kind)
+        })
+        .unwrap_or(found[0].kind);
+    Some(Err(Broken::Compiler(added)))
 }
 
 #[cfg(test)]
@@ -65,23 +96,28 @@ mod tests {
         let clean = Baseline::new(python, "f(\"x\", null=True)\n", 0);
         assert_eq!(
             still_parses("f(null=True, \"x\")\n", &clean, budget),
-            Some(false)
+            Some(Err(Broken::Compiler(
+                strict::python::POSITIONAL_AFTER_KEYWORD
+            )))
         );
         assert_eq!(
             still_parses("f(\"y\", null=True)\n", &clean, budget),
-            Some(true)
+            Some(Ok(()))
         );
         // Already there before the fix: not the fix's doing.
         let broken = Baseline::new(python, "f(null=True, \"x\")\nurl()\n", 0);
         assert_eq!(
             still_parses("f(null=True, \"x\")\nre_path()\n", &broken, budget),
-            Some(true)
+            Some(Ok(()))
         );
         assert_eq!(
             still_parses("f(null=True, \"x\")\ng(a=1, a=2)\n", &broken, budget),
-            Some(false)
+            Some(Err(Broken::Compiler(strict::python::REPEATED_KEYWORD)))
         );
         // Syntax errors are counted as before.
-        assert_eq!(still_parses("x = (1,\n", &clean, budget), Some(false));
+        assert_eq!(
+            still_parses("x = (1,\n", &clean, budget),
+            Some(Err(Broken::Syntax))
+        );
     }
 }

@@ -5,9 +5,9 @@
 //! counts syntax errors, so a fix that introduces one is dropped; a file that already had such
 //! an error is not blamed for it.
 
-mod java;
-mod python;
-mod ruby;
+pub mod java;
+pub mod python;
+pub mod ruby;
 
 use tree_sitter::{Node, Tree};
 
