@@ -25,7 +25,7 @@ git config user.name ci
 cat > app/urls.py <<'PY'
 from django.conf.urls import url
 
-urlpatterns = [url(r"^$", index)]
+urlpatterns = [url(r"^(\d+)/$", index)]
 PY
 printf 'x = 1\n' > app/clean.py
 git add .
