@@ -2,7 +2,9 @@
 //! over every built-in rule).
 //!
 //! Rule `pack/name` has its cases in `fixtures/<pack>/<name>/`, any folder depth (a case's path
-//! there is the path its rule's `files:` globs see). A case named `ok*` must produce no finding.
+//! there is the path its rule's `files:` globs see, less the set-up folders: `@VERSION` runs the
+//! cases below it at that target, `+NAME` with the pack's option `NAME` on). A case named `ok*`
+//! must produce no finding.
 //! Any other case must produce at least one; when the rule has a fix, `<stem>.fixed.<ext>` next
 //! to it holds the exact text after fixing. The harness also checks, for every case, what must
 //! hold for any rule: the fix verifies (no new syntax error), the fixed text has nothing left
@@ -174,8 +176,55 @@ fn fixture_database(rule: &Rule) -> Option<crate::rules::Target> {
     format!("{kind}@{version}").parse().ok()
 }
 
+/// How a case's folders set up its run: a folder `@VERSION` on its path runs it at that target
+/// of the rule's framework (`@3.8/future_annotations.py`), a folder `+NAME` with the pack's
+/// option `NAME` switched on (`+keep-runtime-typing/ok_annotations.py`). The path the rule's
+/// `files:` globs see leaves these folders out.
+struct CaseSetup {
+    path: PathBuf,
+    target: Option<String>,
+    options: std::collections::BTreeSet<String>,
+}
+
+fn case_setup(set: &RuleSet, rule: &Rule, case: &Path) -> Result<CaseSetup, String> {
+    let mut setup = CaseSetup {
+        path: PathBuf::new(),
+        target: None,
+        options: Default::default(),
+    };
+    for component in case.components() {
+        let text = component.as_os_str().to_string_lossy();
+        if let Some(version) = text.strip_prefix('@') {
+            let framework = rule
+                .versions
+                .framework
+                .as_deref()
+                .ok_or("an `@VERSION` folder needs a rule with a framework")?;
+            setup.target = Some(format!("{framework}@{version}"));
+        } else if let Some(option) = text.strip_prefix('+') {
+            let declared = set
+                .packs
+                .get(&rule.pack)
+                .is_some_and(|p| p.options.contains_key(option));
+            if !declared {
+                return Err(format!("the `{}` pack has no option `{option}`", rule.pack));
+            }
+            setup.options.insert(option.to_string());
+        } else {
+            setup.path.push(component);
+        }
+    }
+    Ok(setup)
+}
+
 fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(), String> {
-    let language = language::for_path(case).ok_or("no language is known for this file name")?;
+    let setup = case_setup(set, rule, case)?;
+    let targets = match &setup.target {
+        Some(target) => vec![target.parse().map_err(|e| format!("{target}: {e}"))?],
+        None => fixture_target(set, rule).into_iter().collect(),
+    };
+    let language =
+        language::for_path(&setup.path).ok_or("no language is known for this file name")?;
     if language.id != rule.language {
         return Err(format!(
             "is a {} file, but the rule is for {}",
@@ -184,11 +233,13 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
         ));
     }
     let bytes = std::fs::read(dir.join(case)).map_err(|err| format!("cannot read: {err}"))?;
-    let source = Source::decode(case, bytes, u64::MAX).map_err(|reason| reason.to_string())?;
+    let source =
+        Source::decode(&setup.path, bytes, u64::MAX).map_err(|reason| reason.to_string())?;
     let selection = Selection {
         select: vec![Selector::parse(&rule.id)?],
         database: fixture_database(rule),
-        targets: fixture_target(set, rule).into_iter().collect(),
+        targets,
+        options: setup.options,
         ..Selection::default()
     };
     let mut plan = Plan::new(set, &selection);

@@ -249,6 +249,31 @@ fn select_and_ignore_filter_rules() {
 }
 
 #[test]
+fn pack_options_switch_rules_off_from_the_command_line_or_the_configuration() {
+    let project = Project::new();
+    project.file("report.py", "label = \"%s items\" % (count,)\n");
+    let check = |args: &[&str]| {
+        let mut cmd = project.upshift();
+        cmd.args(["check", "--select", "python/percent-format"])
+            .args(args);
+        cmd.assert()
+    };
+    check(&[]).code(1).stdout(contains("python/percent-format"));
+    check(&["--option", "keep-percent-format"]).code(0);
+    check(&["--option", "keep-percnt-format"])
+        .code(2)
+        .stderr(contains("unknown option `keep-percnt-format`").and(contains("keep-mock")));
+    project.file("upshift.toml", "options = [\"keep-percent-format\"]\n");
+    check(&[]).code(0);
+    project
+        .upshift()
+        .args(["rules", "--pack", "python"])
+        .assert()
+        .code(0)
+        .stdout(contains("python pack options").and(contains("keep-runtime-typing")));
+}
+
+#[test]
 fn stdin_filename_reads_stdin_and_fix_writes_stdout() {
     let project = Project::new();
     project

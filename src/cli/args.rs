@@ -219,6 +219,10 @@ pub struct RuleArgs {
     /// server version (postgresql@11).
     #[arg(long, value_name = "DATABASE[@VERSION]")]
     pub database: Option<String>,
+    /// Switch on a rule pack's option (keep-runtime-typing, keep-percent-format; `upshift
+    /// rules` lists each pack's). Comma-separated or repeated.
+    #[arg(long = "option", value_delimiter = ',', value_name = "NAME")]
+    pub options: Vec<String>,
 }
 
 /// Which files, and how the run goes.

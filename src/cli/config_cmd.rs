@@ -47,6 +47,7 @@ pub fn show(args: &ConfigArgs) -> Result<ExitCode> {
     lines.push(strings("target", config.target()));
     lines.push(strings("select", config.select()));
     lines.push(strings("ignore", config.ignore()));
+    lines.push(strings("options", config.options()));
     lines.push(match config.unsafe_fixes() {
         Some(s) => line("unsafe-fixes", s.value.to_string(), &s.origin),
         None => line("unsafe-fixes", "false".into(), &Origin::Default),

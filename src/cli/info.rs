@@ -93,6 +93,16 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
         ))?;
     }
     out.line(&format!("{} rules", listed.len()))?;
+    for pack in set.packs.values() {
+        if pack.options.is_empty() || args.pack.as_ref().is_some_and(|p| p != &pack.name) {
+            continue;
+        }
+        out.line(&format!("{} pack options (--option NAME):", pack.name))?;
+        let width = pack.options.keys().map(String::len).max().unwrap_or(0);
+        for (name, what) in &pack.options {
+            out.line(&format!("  {name:width$}  {}", what.trim()))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

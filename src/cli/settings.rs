@@ -5,6 +5,7 @@
 //! Precedence, per setting: the command line, then the closest configuration file that sets it,
 //! then the default. `per-file-ignores` of every layer add to the ignored rules.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
@@ -28,6 +29,8 @@ pub struct FileSettings {
     pub targets: Vec<String>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Pack options switched on.
+    pub options: Vec<String>,
     pub unsafe_fixes: bool,
     pub max_file_size: u64,
     /// `postgresql` or `mysql`, optionally `@VERSION`.
@@ -63,6 +66,7 @@ impl FileSettings {
             targets: targets(&rules.targets, config, detected),
             select: pick(&rules.select, config.select()),
             ignore,
+            options: pick(&rules.options, config.options()),
             unsafe_fixes: unsafe_fixes || config.unsafe_fixes().is_some_and(|s| s.value),
             max_file_size: run
                 .max_file_size
@@ -111,8 +115,35 @@ impl FileSettings {
             ignore,
             targets,
             database,
+            options: options(&self.options, set)?,
         })
     }
+}
+
+/// The named options, each checked to be one a loaded pack declares.
+fn options(names: &[String], set: &RuleSet) -> Result<BTreeSet<String>> {
+    let known: BTreeSet<&str> = set
+        .packs
+        .values()
+        .flat_map(|p| p.options.keys().map(String::as_str))
+        .collect();
+    names
+        .iter()
+        .map(|name| {
+            let name = name.trim();
+            if known.contains(name) {
+                Ok(name.to_string())
+            } else if known.is_empty() {
+                Err(anyhow!("option `{name}`: no loaded rule pack has options"))
+            } else {
+                let known: Vec<&str> = known.iter().copied().collect();
+                Err(anyhow!(
+                    "unknown option `{name}` (the loaded packs have: {})",
+                    known.join(", ")
+                ))
+            }
+        })
+        .collect()
 }
 
 /// Per framework, the command line's target, else the configuration's, else the version the
@@ -187,6 +218,7 @@ pub fn rules(args: &RuleArgs) -> Result<(RuleSet, Selection)> {
         targets: args.targets.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        options: args.options.clone(),
         unsafe_fixes: false,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         database: args.database.clone(),

@@ -184,6 +184,10 @@ impl Layered {
         self.closest(|d| d.ignore.as_ref())
     }
 
+    pub fn options(&self) -> Option<Setting<Vec<String>>> {
+        self.closest(|d| d.options.as_ref())
+    }
+
     pub fn unsafe_fixes(&self) -> Option<Setting<bool>> {
         self.closest(|d| d.unsafe_fixes.as_ref())
     }

@@ -16,6 +16,9 @@ pub struct ConfigDoc {
     pub select: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub ignore: Option<Spanned<Vec<String>>>,
+    /// Pack options switched on (`--option`).
+    #[serde(default)]
+    pub options: Option<Spanned<Vec<String>>>,
     /// Globs, relative to the file's folder, of paths never processed.
     #[serde(default)]
     pub exclude: Option<Spanned<Vec<String>>>,

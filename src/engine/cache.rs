@@ -44,7 +44,7 @@ pub struct Cache {
 
 /// The key of a plan: upshift's version and build, and every active rule as written (its
 /// [`fingerprint`](crate::rules::Rule::fingerprint), not its compiled form, whose formatting
-/// cost more than a cached re-run's reading), with its severity and target.
+/// cost more than a cached re-run's reading), with its severity, target and options.
 pub fn plan_key(plan: &Plan) -> u64 {
     let mut hash = fnv1a(SEED, env!("CARGO_PKG_VERSION").as_bytes());
     hash = fnv1a(hash, build_stamp().as_bytes());
@@ -53,7 +53,11 @@ pub fn plan_key(plan: &Plan) -> u64 {
         hash = fnv1a(hash, &active.rule.fingerprint.to_le_bytes());
         hash = fnv1a(
             hash,
-            format!("{:?}{:?}", active.severity, active.target).as_bytes(),
+            format!(
+                "{:?}{:?}{:?}",
+                active.severity, active.target, active.options
+            )
+            .as_bytes(),
         );
     }
     hash

@@ -201,10 +201,11 @@ fn run(
             continue;
         }
         let target = rules[rule_index].target.as_deref();
+        let options = rules[rule_index].options.as_slice();
         if !rule
             .conditions
             .iter()
-            .all(|c| holds(c, rule, target, primary, &captures, file))
+            .all(|c| holds(c, rule, (target, options), primary, &captures, file))
         {
             seen.remove(&(rule_index, primary.byte_range()));
             continue;
@@ -223,7 +224,7 @@ fn run(
                 .message
                 .render(lookup, &|text| rule.map.get(text).map(String::as_str))
                 .unwrap_or_else(|| rule.id.clone()),
-            fix: build_fix(rule, target, &captures, file),
+            fix: build_fix(rule, (target, options), &captures, file),
         });
     }
     drop(matches);
@@ -272,11 +273,14 @@ fn nodes<'t>(captures: &[(&str, Node<'t>)], name: &str) -> Vec<Node<'t>> {
         .collect()
 }
 
+/// The run's target for a rule's framework, and the options of its pack switched on.
+type Setting<'a> = (Option<&'a str>, &'a [String]);
+
 /// What a script call on this match sees.
 fn script_input<'a, 't>(
     rule: &'a Rule,
     script: &'a Script,
-    target: Option<&'a str>,
+    (target, options): Setting<'a>,
     captures: &'a [(&'a str, Node<'t>)],
     file: &'a FileContext<'t>,
 ) -> script::Input<'a, 't> {
@@ -287,6 +291,7 @@ fn script_input<'a, 't>(
         names: &script.names,
         imports: file.imports.as_ref(),
         target,
+        options,
         newline: file.newline,
         map: &rule.map,
     }
@@ -295,7 +300,7 @@ fn script_input<'a, 't>(
 fn holds(
     condition: &Condition,
     rule: &Rule,
-    target: Option<&str>,
+    setting: Setting,
     primary: Node,
     captures: &[(&str, Node)],
     file: &FileContext,
@@ -350,7 +355,7 @@ fn holds(
         Condition::Script(script) => script::condition(
             &rule.id,
             script.ast(),
-            script_input(rule, script, target, captures, file),
+            script_input(rule, script, setting, captures, file),
         ),
     }
 }
@@ -451,7 +456,7 @@ fn has_ancestor(node: Node, ancestor: &Ancestor, text: &str) -> bool {
 /// capture it edits is absent, or the name it would import is taken by another import).
 fn build_fix<'t>(
     rule: &Rule,
-    target: Option<&'t str>,
+    setting: Setting<'t>,
     captures: &[(&str, Node)],
     file: &FileContext<'t>,
 ) -> Option<Fix> {
@@ -459,7 +464,7 @@ fn build_fix<'t>(
         return None;
     }
     let text = file.text;
-    let lookup = |name: &str| hole(captures, text, target, name);
+    let lookup = |name: &str| hole(captures, text, setting.0, name);
     let map = |key: &str| rule.map.get(key).map(String::as_str);
     let mut edits = Vec::new();
     let mut imports = Vec::new();
@@ -471,7 +476,7 @@ fn build_fix<'t>(
                 let output = script::fix(
                     &rule.id,
                     script.ast(),
-                    script_input(rule, script, target, captures, file),
+                    script_input(rule, script, setting, captures, file),
                 )?;
                 edits.extend(output.edits);
                 imports.extend(output.imports);

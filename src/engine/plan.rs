@@ -26,6 +26,8 @@ pub struct ActiveRule<'a> {
     pub severity: Severity,
     /// The `--target` version of the rule's framework, which `{{$target}}` renders.
     pub target: Option<String>,
+    /// The options of the rule's pack switched on for this run, which scripts read.
+    pub options: Vec<String>,
 }
 
 /// The rules of a run.
@@ -80,6 +82,7 @@ impl<'a> Plan<'a> {
                 rule,
                 severity: selection.severity(rule),
                 target: selection.target_for(rule).map(|t| t.version.to_string()),
+                options: selection.options_for(set, rule),
             })
             .collect();
         let mut languages = HashMap::new();

@@ -22,6 +22,16 @@ pub fn pack_page(set: &RuleSet, pack: &str) -> String {
                 "Versions refer to `{framework}` unless a rule says otherwise; `--target {framework}@X.Y` selects them.\n"
             );
         }
+        if !info.options.is_empty() {
+            let _ = writeln!(
+                out,
+                "Options (off by default; `--option NAME`, or `options = [...]` in `upshift.toml`):\n"
+            );
+            for (name, what) in &info.options {
+                let _ = writeln!(out, "- `{name}`: {}", what.trim());
+            }
+            let _ = writeln!(out);
+        }
     }
     let _ = writeln!(
         out,

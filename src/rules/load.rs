@@ -24,6 +24,8 @@ pub struct Pack {
     pub framework: Option<String>,
     /// The framework's feature releases, oldest first.
     pub releases: Vec<String>,
+    /// Options a run can switch on: name -> what it does.
+    pub options: BTreeMap<String, String>,
 }
 
 /// Every loaded rule, in a fixed order: built-ins first, then each `--rules` directory; within
@@ -102,6 +104,7 @@ impl RuleSet {
                             description: doc.description,
                             framework: doc.framework,
                             releases: doc.releases,
+                            options: doc.options,
                         },
                     );
                 }
@@ -156,6 +159,7 @@ impl RuleSet {
                             description: String::new(),
                             framework: None,
                             releases: Vec::new(),
+                            options: BTreeMap::new(),
                         });
                         set.rules.push(rule);
                     }

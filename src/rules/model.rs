@@ -178,4 +178,8 @@ pub struct PackDoc {
     /// The framework's feature releases, oldest first: the steps of an upgrade path.
     #[serde(default)]
     pub releases: Vec<String>,
+    /// Options a run can switch on (`--option NAME`), name -> what it does. Off by default;
+    /// the pack's scripts read them with `option(name)`.
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<String, String>,
 }

@@ -1,8 +1,11 @@
-//! Which rules run: `--select` / `--ignore` and `--target`.
+//! Which rules run, and how: `--select` / `--ignore`, `--target` and `--option`.
+
+use std::collections::BTreeSet;
 
 use globset::Glob;
 
 use super::compile::Rule;
+use super::load::RuleSet;
 use super::model::Severity;
 use super::version::Target;
 
@@ -55,6 +58,8 @@ pub struct Selection {
     pub targets: Vec<Target>,
     /// The database migrations run on (`postgresql@15`); PostgreSQL of any version when unset.
     pub database: Option<Target>,
+    /// Pack options switched on (`--option keep-runtime-typing`), each declared by a pack.
+    pub options: BTreeSet<String>,
 }
 
 impl Selection {
@@ -84,6 +89,19 @@ impl Selection {
                 .database_before
                 .as_ref()
                 .is_none_or(|before| version.is_some_and(|v| v < before))
+    }
+
+    /// The options switched on that the rule's pack declares, which its scripts read with
+    /// `option(name)`.
+    pub fn options_for(&self, set: &RuleSet, rule: &Rule) -> Vec<String> {
+        let Some(pack) = set.packs.get(&rule.pack) else {
+            return Vec::new();
+        };
+        self.options
+            .iter()
+            .filter(|o| pack.options.contains_key(*o))
+            .cloned()
+            .collect()
     }
 
     /// The target named for the rule's framework, if any.

@@ -26,6 +26,8 @@ pub struct Input<'a, 't> {
     pub imports: Option<&'a Imports>,
     /// The run's `--target` version of the rule's framework.
     pub target: Option<&'a str>,
+    /// The run's options of the rule's pack that are switched on.
+    pub options: &'a [String],
     pub newline: &'static str,
     /// The rule's `map:` table.
     pub map: &'a BTreeMap<String, String>,
@@ -47,6 +49,7 @@ pub(super) struct Context {
     pub captures: &'static [(&'static str, Node<'static>)],
     pub imports: Option<&'static Imports>,
     pub target: Option<&'static str>,
+    pub options: &'static [String],
     pub newline: &'static str,
     pub map: &'static BTreeMap<String, String>,
     nodes: Vec<Node<'static>>,
@@ -138,6 +141,7 @@ impl Installed {
                 target: input
                     .target
                     .map(|t| std::mem::transmute::<&str, &'static str>(t)),
+                options: std::mem::transmute::<&[String], &'static [String]>(input.options),
                 newline: input.newline,
                 map: std::mem::transmute::<
                     &BTreeMap<String, String>,

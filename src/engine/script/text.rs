@@ -115,6 +115,9 @@ pub(super) fn register(engine: &mut Engine) {
             None => Ok(false),
         }
     });
+    engine.register_fn("option", |name: &str| -> Result<bool> {
+        with(|c| c.options.iter().any(|o| o == name))
+    });
     engine.register_fn("version_cmp", |a: &str, b: &str| -> Result<i64> {
         Ok(match version(a)?.cmp(&version(b)?) {
             std::cmp::Ordering::Less => -1,
