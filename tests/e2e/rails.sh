@@ -32,8 +32,8 @@ for rule, n in counts.most_common():
     print(f"  {n:5}  {rule}")
 PY
 
-echo "== upshift fix --target rails@7.2 --unsafe-fixes"
-"$upshift" fix --select rails --target rails@7.2 --unsafe-fixes --allow-dirty --format json --exit-zero copy > fix.json
+echo "== upshift fix --target rails@7.2 --unsafe-fixes (the rails and migrations packs)"
+"$upshift" fix --select rails,migrations --target rails@7.2 --unsafe-fixes --allow-dirty --format json --exit-zero copy > fix.json
 python3 - <<'PY'
 import json
 s = json.load(open("fix.json"))["summary"]
@@ -51,9 +51,18 @@ done
 command -v ruby >/dev/null 2>&1 && echo "(ruby -c checked too)" || echo "(ruby not installed: tree-sitter only)"
 echo "$(echo "$changed" | grep -c . || true) files rewritten"
 
+echo "== no migration but the newest is changed (older ones have run on every database)"
+newest=$(ls redmine/db/migrate | sort | tail -1)
+for f in $changed; do
+    case "$f" in
+        copy/db/migrate/*) [ "$(basename "$f")" = "$newest" ] || { echo "FAIL: old migration changed: $f"; bad=1; } ;;
+    esac
+done
+echo "newest migration: $newest"
+
 echo "== a second run changes nothing"
 before=$(find copy -type f -name '*.rb' -exec sha256sum {} + | sort | sha256sum)
-"$upshift" fix --select rails --target rails@7.2 --unsafe-fixes --allow-dirty --quiet copy >/dev/null || true
+"$upshift" fix --select rails,migrations --target rails@7.2 --unsafe-fixes --allow-dirty --quiet copy >/dev/null || true
 after=$(find copy -type f -name '*.rb' -exec sha256sum {} + | sort | sha256sum)
 [ "$before" = "$after" ] && echo "idempotent" || { echo "FAIL: the second run changed files"; bad=1; }
 exit $bad
