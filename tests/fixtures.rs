@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use upshift::fixtures;
-use upshift::rules::RuleSet;
+use upshift::rules::{Condition, FixStep, RuleSet};
 
 #[test]
 fn every_built_in_rule_passes_its_fixtures() {
@@ -27,6 +27,29 @@ fn every_built_in_rule_passes_its_fixtures() {
         report.len(),
         report.join("\n\n")
     );
+}
+
+#[test]
+fn every_built_in_script_and_library_compiles() {
+    // Built-in scripts and pack libraries compile when a file first needs them; a mistake in
+    // one that no fixture runs would only show on a user's file.
+    let set = RuleSet::load_from(true, &[]).expect("built-in rules load");
+    let mut scripts = 0;
+    for rule in &set.rules {
+        let conditions = rule.conditions.iter().filter_map(|c| match c {
+            Condition::Script(s) => Some(s),
+            _ => None,
+        });
+        let steps = rule.fix.iter().filter_map(|f| match f {
+            FixStep::Script(s) => Some(s),
+            _ => None,
+        });
+        for script in conditions.chain(steps) {
+            let _ = script.ast();
+            scripts += 1;
+        }
+    }
+    assert!(scripts > 100, "only {scripts} scripts");
 }
 
 #[test]

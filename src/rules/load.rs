@@ -213,7 +213,11 @@ fn libraries(
 ) -> BTreeMap<String, std::sync::Arc<Library>> {
     let mut by_pack: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let mut user_packs = std::collections::BTreeSet::new();
     for file in files {
+        if !file.built_in {
+            user_packs.insert(file.pack.clone());
+        }
         let path = file.path.display().to_string();
         texts.insert(path.clone(), file.text.clone());
         by_pack
@@ -223,6 +227,10 @@ fn libraries(
     }
     let mut out = BTreeMap::new();
     for (pack, files) in by_pack {
+        if !user_packs.contains(&pack) {
+            out.insert(pack, std::sync::Arc::new(Library::lazy(&files)));
+            continue;
+        }
         match Library::compile(&files) {
             Ok(library) => {
                 out.insert(pack, std::sync::Arc::new(library));

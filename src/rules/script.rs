@@ -16,7 +16,9 @@ use crate::engine::script as api;
 pub struct Library {
     /// The files it was read from, for messages.
     pub paths: Vec<String>,
-    pub ast: AST,
+    /// (path, text) of each file, compiled when first needed.
+    files: Vec<(String, String)>,
+    ast: OnceLock<AST>,
     /// The files' text, to tell what the functions use.
     text: String,
     /// A hash of the files' text: part of each rule's [`fingerprint`](super::compile::Rule::fingerprint).
@@ -26,22 +28,44 @@ pub struct Library {
 impl Library {
     /// Compiles a pack's library files: (path, text) each. Only their `fn` definitions count.
     pub fn compile(files: &[(String, String)]) -> Result<Library, (String, ScriptError)> {
-        let mut ast = AST::empty();
-        for (path, text) in files {
-            let file = api::engine()
-                .compile(text)
-                .map_err(|err| (path.clone(), ScriptError::from(err)))?;
-            ast = ast.merge(&file.clone_functions_only());
-        }
+        let library = Library::lazy(files);
+        let ast = library.build()?;
+        let _ = library.ast.set(ast);
+        Ok(library)
+    }
+
+    /// A library compiled when a script first runs with it: the built-in packs' (the test
+    /// suite compiles them all), so a run whose files need no script does not pay for them.
+    pub fn lazy(files: &[(String, String)]) -> Library {
         let text: String = files.iter().map(|(_, t)| t.as_str()).collect();
-        Ok(Library {
+        Library {
             paths: files.iter().map(|(p, _)| p.clone()).collect(),
-            ast,
+            files: files.to_vec(),
+            ast: OnceLock::new(),
             fingerprint: crate::fingerprint::content_hash(
                 crate::fingerprint::SEED,
                 text.as_bytes(),
             ),
             text,
+        }
+    }
+
+    fn build(&self) -> Result<AST, (String, ScriptError)> {
+        let mut ast = AST::empty();
+        for (path, text) in &self.files {
+            let file = api::engine()
+                .compile(text)
+                .map_err(|err| (path.clone(), ScriptError::from(err)))?;
+            ast = ast.merge(&file.clone_functions_only());
+        }
+        Ok(ast)
+    }
+
+    /// The compiled functions.
+    pub fn ast(&self) -> &AST {
+        self.ast.get_or_init(|| {
+            self.build()
+                .unwrap_or_else(|err| panic!("a built-in script library does not compile: {err:?}"))
         })
     }
 }
@@ -119,7 +143,7 @@ impl Script {
         let scope = api::scope_for(&self.names);
         let ast = api::engine().compile_with_scope(&scope, &self.source)?;
         Ok(match &self.library {
-            Some(library) => library.ast.merge(&ast),
+            Some(library) => library.ast().merge(&ast),
             None => ast,
         })
     }
