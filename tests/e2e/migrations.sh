@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end: the migrations pack over real migrations (Django's own contrib apps, from the
-# Django 3.2.25 sdist on PyPI) and over the pack's hand-written unsafe examples; prints the
+# Django 3.2.25 sdist on PyPI, and Redmine from Debian's package) and over the pack's hand-written unsafe examples; prints the
 # findings per check. Not run by CI: it downloads a package.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -63,6 +63,11 @@ echo "== fix over the contrib history"
 fix_history Django-3.2.25/django/contrib history
 echo "== fix over Redmine's db/migrate (300+ Rails migrations)"
 if [ ! -d redmine ]; then
-    git clone --quiet --depth 1 https://github.com/redmine/redmine.git redmine
+    if ! ls redmine_*.deb >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        apt-get download redmine >/dev/null
+    fi
+    mkdir -p unpacked && dpkg -x redmine_*.deb unpacked
+    cp -r unpacked/usr/share/redmine redmine
 fi
 fix_history redmine/db redmine-history
