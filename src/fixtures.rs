@@ -141,6 +141,18 @@ fn is_ok_case(case: &Path) -> bool {
         .any(|c| c.as_os_str().to_string_lossy().starts_with("ok"))
 }
 
+/// A target named by a folder on the case's path inside the rule's fixture folder
+/// (`rails@3.1/config/application.rb`), for the rule's framework: the case runs at it.
+fn case_target(rule: &Rule, case: &Path) -> Option<crate::rules::Target> {
+    let framework = rule.versions.framework.as_deref()?;
+    let parent = case.parent()?;
+    parent.components().find_map(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        let target: crate::rules::Target = name.parse().ok()?;
+        (target.framework == framework).then_some(target)
+    })
+}
+
 /// The target a rule that renders `{{$target}}` is tested at: the newest release its
 /// framework's pack lists, else the version its fix needs.
 fn fixture_target(set: &RuleSet, rule: &Rule) -> Option<crate::rules::Target> {
@@ -188,7 +200,10 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     let selection = Selection {
         select: vec![Selector::parse(&rule.id)?],
         database: fixture_database(rule),
-        targets: fixture_target(set, rule).into_iter().collect(),
+        targets: case_target(rule, case)
+            .or_else(|| fixture_target(set, rule))
+            .into_iter()
+            .collect(),
         ..Selection::default()
     };
     let mut plan = Plan::new(set, &selection);
@@ -293,5 +308,20 @@ mod tests {
         );
         assert!(is_expected_output(Path::new("x.fixed.rb")));
         assert!(!is_expected_output(Path::new("fixedness.rb")));
+    }
+
+    #[test]
+    fn a_folder_named_after_a_target_sets_the_case_target() {
+        let set = RuleSet::load(&[]).expect("built-in rules load");
+        let rule = set.get("rails/load-defaults").expect("a rails rule");
+        let at = |p: &str| case_target(rule, Path::new(p)).map(|t| t.to_string());
+        assert_eq!(
+            at("rails@3.1/config/application.rb"),
+            Some("rails@3.1".into())
+        );
+        assert_eq!(at("x/rails@4.2/app.rb"), Some("rails@4.2".into()));
+        assert_eq!(at("django@4.2/config/application.rb"), None);
+        assert_eq!(at("config/application.rb"), None);
+        assert_eq!(at("rails@3.1.rb"), None);
     }
 }
