@@ -62,12 +62,6 @@ PY
 echo "== fix over the contrib history"
 fix_history Django-3.2.25/django/contrib history
 echo "== fix over Redmine's db/migrate (300+ Rails migrations)"
-if [ ! -d redmine ]; then
-    if ! ls redmine_*.deb >/dev/null 2>&1; then
-        apt-get update -qq >/dev/null 2>&1 || true
-        apt-get download redmine >/dev/null
-    fi
-    mkdir -p unpacked && dpkg -x redmine_*.deb unpacked
-    cp -r unpacked/usr/share/redmine redmine
-fi
+. "$root/tests/e2e/redmine.sh"
+redmine
 fix_history redmine/db redmine-history

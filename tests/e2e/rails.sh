@@ -9,14 +9,8 @@ work="${UPSHIFT_E2E_DIR:-$root/target/e2e/rails}"
 mkdir -p "$work"
 cd "$work"
 
-if [ ! -d redmine ]; then
-    if ! ls redmine_*.deb >/dev/null 2>&1; then
-        apt-get update -qq >/dev/null 2>&1 || true
-        apt-get download redmine >/dev/null
-    fi
-    mkdir -p unpacked && dpkg -x redmine_*.deb unpacked
-    cp -r unpacked/usr/share/redmine redmine
-fi
+. "$root/tests/e2e/redmine.sh"
+redmine
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 upshift="$root/target/release/upshift"
 
