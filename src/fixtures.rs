@@ -3,7 +3,8 @@
 //!
 //! Rule `pack/name` has its cases in `fixtures/<pack>/<name>/`, any folder depth (a case's path
 //! there is the path its rule's `files:` globs see, less the set-up folders: `@VERSION` runs the
-//! cases below it at that target, `+NAME` with the pack's option `NAME` on). A case named `ok*`
+//! cases below it at that target, `+NAME` with the pack's option `NAME` on; `_project` holds the
+//! project files that the scripts of the cases beside and below it read). A case named `ok*`
 //! must produce no finding.
 //! Any other case must produce at least one; when the rule has a fix, `<stem>.fixed.<ext>` next
 //! to it holds the exact text after fixing. The harness also checks, for every case, what must
@@ -48,6 +49,24 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
 }
 
+/// A folder of a rule's fixtures holding the project files (`project_file()`) of the cases
+/// beside and below it; its files are not cases.
+const PROJECT: &str = "_project";
+
+/// The project folder of `case`: the nearest `_project` beside it or in a folder above it,
+/// within the rule's fixture folder `dir` (a folder that does not exist when there is none, so
+/// that a case never reads the files around the fixtures).
+fn project_root(dir: &Path, case: &Path) -> PathBuf {
+    let mut folder = dir.join(case);
+    while folder.pop() && folder.starts_with(dir) {
+        let candidate = folder.join(PROJECT);
+        if candidate.is_dir() {
+            return candidate;
+        }
+    }
+    dir.join(PROJECT)
+}
+
 /// The expected-output path for a case: `a/b.py` -> `a/b.fixed.py`.
 pub fn fixed_path(case: &Path) -> PathBuf {
     let stem = case
@@ -80,6 +99,7 @@ pub fn cases(dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter(|p| !is_expected_output(p))
         .filter_map(|p| p.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .filter(|p| !p.components().any(|c| c.as_os_str() == PROJECT))
         .collect();
     out.sort();
     out
@@ -243,9 +263,12 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
         ..Selection::default()
     };
     let mut plan = Plan::new(set, &selection);
+    let checking = Options {
+        project_root: Some(project_root(dir, case)),
+        ..Options::default()
+    };
     let check = |plan: &Plan| -> Result<usize, String> {
-        match engine::process_source(plan, source.clone(), language.id, &Options::default()).status
-        {
+        match engine::process_source(plan, source.clone(), language.id, &checking).status {
             FileStatus::Analyzed(analysis) => Ok(analysis.findings.len()),
             FileStatus::Skipped(reason) => Err(reason.to_string()),
         }
@@ -286,7 +309,7 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     })?;
     let fixing = Options {
         fix: Some(FixMode { unsafe_fixes: true }),
-        ..Options::default()
+        ..checking.clone()
     };
     let FileStatus::Analyzed(fixed) =
         engine::process_source(&plan, source.clone(), language.id, &fixing).status

@@ -443,6 +443,41 @@ fn an_edited_rule_or_pack_library_misses_the_result_cache() {
     );
 }
 
+#[test]
+fn a_cached_result_holds_only_while_the_project_files_its_scripts_read_are_unchanged() {
+    let project = Project::new();
+    project.file("app/legacy.py", "legacy_call(1)\n");
+    project.file(
+        "rules/team/legacy.yml",
+        "id: team/legacy\nlanguage: python\nmessage: \"legacy\"\nseverity: warning\n\
+         docs: https://example.com\nquery: |\n  (call function: (identifier) @f (#eq? @f \"legacy_call\")) @match\n\
+         where:\n  - script: 'project_file(\"settings/flags.txt\") == \"on\\n\"'\n",
+    );
+    let check = || {
+        let out = project
+            .upshift()
+            .args(["check", "--no-builtin-rules", "--rules", "rules", "app"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        !check().contains("team/legacy"),
+        "no project file: no finding"
+    );
+    project.file("settings/flags.txt", "on\n");
+    assert!(
+        check().contains("team/legacy"),
+        "a file that appears misses"
+    );
+    assert!(check().contains("team/legacy"), "and the next run is a hit");
+    project.file("settings/flags.txt", "off\n");
+    assert!(!check().contains("team/legacy"), "a changed file misses");
+    // A nearer file of the same path wins over the one above.
+    project.file("app/settings/flags.txt", "on\n");
+    assert!(check().contains("team/legacy"));
+}
+
 fn project_cache(project: &Project) -> std::path::PathBuf {
     project.cache_dir().to_path_buf()
 }

@@ -574,6 +574,7 @@ fn options(settings: &FileSettings, fix: Option<FixFlags>, run: &RunArgs) -> Opt
         }),
         max_file_size: settings.max_file_size,
         file_budget: std::time::Duration::from_secs_f64(run.file_timeout.max(0.0)),
+        project_root: None,
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::matcher::{Finding, Position};
 use super::plan::Plan;
+use super::project::{Anchor, Read};
 use super::suppress::SuppressionNotes;
 use crate::fingerprint::{SEED, content_hash, fnv1a};
 use crate::rules::Safety;
@@ -22,6 +23,9 @@ use crate::rules::Safety;
 pub struct CachedFile {
     findings: Vec<CachedFinding>,
     warnings: Vec<(usize, String)>,
+    /// The project files the rule scripts read, which must be unchanged for the entry to hold.
+    #[serde(default)]
+    reads: Vec<Read>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,8 +113,18 @@ impl Cache {
         }
     }
 
-    /// The remembered findings of a file, rebuilt for `plan`.
-    pub fn get(&self, key: &str, plan: &Plan) -> Option<(Vec<Finding>, SuppressionNotes)> {
+    /// The remembered findings of a file, rebuilt for `plan`, while the project files its
+    /// scripts read (looked up from `anchor`) are unchanged.
+    pub fn get(
+        &self,
+        key: &str,
+        plan: &Plan,
+        anchor: &Anchor,
+    ) -> Option<(Vec<Finding>, SuppressionNotes)> {
+        let reads = self.entries.lock().ok()?.get(key)?.reads.clone();
+        if !reads.iter().all(|read| read.current(anchor)) {
+            return None;
+        }
         let entries = self.entries.lock().ok()?;
         let cached = entries.get(key)?;
         let mut findings = Vec::with_capacity(cached.findings.len());
@@ -139,9 +153,10 @@ impl Cache {
     }
 
     /// Remembers a file's findings.
-    pub fn put(&self, key: String, plan: &Plan, findings: &[Finding], notes: &SuppressionNotes) {
+    pub fn put(&self, key: String, plan: &Plan, analysis: &super::Analysis) {
         let cached = CachedFile {
-            findings: findings
+            findings: analysis
+                .findings
                 .iter()
                 .map(|f| CachedFinding {
                     rule: plan.rules[f.rule].rule.id.clone(),
@@ -153,7 +168,8 @@ impl Cache {
                     fix: f.fix.as_ref().map(|fix| fix.safety),
                 })
                 .collect(),
-            warnings: notes.warnings.clone(),
+            warnings: analysis.suppressions.warnings.clone(),
+            reads: analysis.project_reads.clone(),
         };
         if let (Ok(mut entries), Ok(mut changed)) = (self.entries.lock(), self.changed.lock()) {
             entries.insert(key, cached);

@@ -15,6 +15,7 @@ pub mod interrupt;
 pub mod matcher;
 pub mod parse;
 pub mod plan;
+pub mod project;
 pub mod script;
 pub mod shard;
 pub mod source;
@@ -50,6 +51,9 @@ pub struct Options {
     pub max_file_size: u64,
     /// Time one file may take, parsing and matching included, before it is skipped.
     pub file_budget: Duration,
+    /// The one folder scripts read project files from (the fixture harness); `None` looks
+    /// them up from each file's folder upward.
+    pub project_root: Option<PathBuf>,
 }
 
 /// How `fix` fixes.
@@ -64,6 +68,7 @@ impl Default for Options {
             fix: None,
             max_file_size: 10 * 1024 * 1024,
             file_budget: Duration::from_secs(10),
+            project_root: None,
         }
     }
 }
@@ -97,6 +102,8 @@ pub struct Analysis {
     pub suppressions: suppress::SuppressionNotes,
     /// Files the fixes create if they do not exist yet: (path, contents).
     pub creates: Vec<(PathBuf, String)>,
+    /// The project files rule scripts read for this file.
+    pub project_reads: Vec<project::Read>,
 }
 
 impl Analysis {
@@ -211,6 +218,7 @@ pub fn run(
 ) -> Vec<FileReport> {
     // The cache holds findings only: it serves `check`, never `fix`.
     let cache = cache.filter(|_| options.fix.is_none());
+    project::start_run();
     files
         .par_iter()
         .filter(|file| plan.covers(file.language) && !interrupt::requested())
@@ -241,7 +249,8 @@ fn cached(
     options: &Options,
 ) -> FileReport {
     let key = cache::file_key(&source.path, &source.original);
-    if let Some((findings, suppressions)) = cache.get(&key, plan) {
+    let anchor = project_anchor(&source.path, options);
+    if let Some((findings, suppressions)) = cache.get(&key, plan, &anchor) {
         let analysis = Analysis {
             text: source.text.clone(),
             findings,
@@ -249,6 +258,7 @@ fn cached(
             problems: Vec::new(),
             suppressions,
             creates: Vec::new(),
+            project_reads: Vec::new(),
             source,
         };
         return FileReport {
@@ -259,13 +269,36 @@ fn cached(
     }
     let report = process_source(plan, source, language, options);
     if let FileStatus::Analyzed(analysis) = &report.status {
-        cache.put(key, plan, &analysis.findings, &analysis.suppressions);
+        cache.put(key, plan, analysis);
     }
     report
 }
 
+/// Where the scripts run on the file at `path` look up project files.
+fn project_anchor(path: &Path, options: &Options) -> project::Anchor {
+    match &options.project_root {
+        Some(root) => project::Anchor::Root(root.clone()),
+        None => project::Anchor::Walk(path.to_path_buf()),
+    }
+}
+
 /// Processes one decoded file.
 pub fn process_source(
+    plan: &Plan,
+    source: Source,
+    language: LanguageId,
+    options: &Options,
+) -> FileReport {
+    let scope = project::Scope::enter(project_anchor(&source.path, options));
+    let mut report = analyze_source(plan, source, language, options);
+    let reads = scope.finish();
+    if let FileStatus::Analyzed(analysis) = &mut report.status {
+        analysis.project_reads = reads;
+    }
+    report
+}
+
+fn analyze_source(
     plan: &Plan,
     source: Source,
     language: LanguageId,
@@ -305,6 +338,7 @@ pub fn process_source(
                     .into_iter()
                     .filter_map(|(relative, text)| Some((create_path(&path, &relative)?, text)))
                     .collect(),
+                project_reads: Vec::new(),
                 source,
             },
             None => return skipped(SkipReason::TimedOut),
@@ -326,6 +360,7 @@ pub fn process_source(
                     problems: Vec::new(),
                     suppressions,
                     creates: Vec::new(),
+                    project_reads: Vec::new(),
                     source,
                 }
             }

@@ -8,7 +8,8 @@
 //! which join the fix like any other step's: verified, applied together or not at all.
 //! Text, regex and version helpers live in [`text`].
 //!
-//! Scripts cannot reach the file system, the clock or the network, and each call is bounded
+//! Scripts cannot reach the clock or the network, nor the file system beyond reading the files
+//! of the checked file's project ([`crate::engine::project`]), and each call is bounded
 //! (operations, string and array sizes, call depth): a runaway script is an error on that match,
 //! never a hung run. Errors at run time withdraw the fix (or fail the condition) and are
 //! collected, so `upshift test` and the fixture harness fail on them ([`take_errors`]).

@@ -125,6 +125,14 @@ pub(super) fn register(engine: &mut Engine) {
             std::cmp::Ordering::Greater => 1,
         })
     });
+    // Other files of the project, read-only.
+    engine.register_fn("project_file", |path: &str| -> Result<Dynamic> {
+        with(|_| ())?;
+        match crate::engine::project::read(path) {
+            Ok(text) => Ok(text.map_or(Dynamic::UNIT, |t| Dynamic::from(t.to_string()))),
+            Err(err) => Err(err.to_string().into()),
+        }
+    });
     engine.register_fn("map_get", |key: &str| -> Result<Dynamic> {
         with(|c| {
             c.map
