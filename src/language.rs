@@ -5,6 +5,7 @@
 //! binary, plus one entry in [`grammar_for`] that links the tree-sitter grammar crate. Adding a
 //! language is a crate dependency, one folder and one line.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{LazyLock, OnceLock};
 
@@ -12,6 +13,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 use tree_sitter::Query;
+
+use crate::engine::template::Template;
 
 static GRAMMARS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/grammars");
 
@@ -44,6 +47,10 @@ struct LanguageDoc {
     comment: String,
     #[serde(default)]
     qualified_names: bool,
+    /// Template syntaxes whose code is this language, with the file globs written in them
+    /// (`erb: ["*.erb"]`).
+    #[serde(default)]
+    templates: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One language: its grammar and the data the engine needs about it.
@@ -63,6 +70,8 @@ pub struct Language {
     /// Whether a dotted name names what it says without any import (Java's
     /// `javax.persistence.Entity`); in Python the head of `a.b.c` must be bound.
     pub qualified_names: bool,
+    /// Files that are templates whose code is this language (ERB views for Ruby).
+    templates: Vec<(Template, GlobSet)>,
 }
 
 impl Language {
@@ -81,11 +90,30 @@ impl Language {
     }
 
     /// Whether a file belongs to this language, by its name (or, for a glob with a `/`, its
-    /// path).
+    /// path), as code or as a template of it.
     pub fn claims(&self, path: &Path) -> bool {
         path.file_name()
             .is_some_and(|name| self.files.is_match(name))
             || self.paths.is_match(path)
+            || self.template(path).is_some()
+    }
+
+    /// The template syntax the file at `path` is written in, if it is a template.
+    pub fn template(&self, path: &Path) -> Option<Template> {
+        let name = path.file_name()?;
+        self.templates
+            .iter()
+            .find(|(_, globs)| globs.is_match(name))
+            .map(|(template, _)| *template)
+    }
+
+    /// The text the parser sees for `text` of the file at `path`: a template's code, masked
+    /// ([`Template::mask`]), or the text itself.
+    pub fn parse_text<'t>(&self, path: &Path, text: &'t str) -> Cow<'t, str> {
+        match self.template(path) {
+            Some(template) => template.mask(text),
+            None => Cow::Borrowed(text),
+        }
     }
 }
 
@@ -125,6 +153,22 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
     let imports_source = dir
         .get_file(dir.path().join("imports.scm"))
         .and_then(|f| f.contents_utf8());
+    let templates = doc
+        .templates
+        .iter()
+        .map(|(name, patterns)| {
+            let template = Template::from_name(name).unwrap_or_else(|| {
+                panic!("grammars: {}: unknown template `{name}`", file.display())
+            });
+            let mut globs = GlobSetBuilder::new();
+            for pattern in patterns {
+                globs.add(
+                    Glob::new(pattern).unwrap_or_else(|err| panic!("grammars: {pattern}: {err}")),
+                );
+            }
+            (template, globs.build().expect("grammar globs compile"))
+        })
+        .collect();
     Language {
         id,
         name: doc.name,
@@ -135,6 +179,7 @@ fn load(id: LanguageId, dir: &Dir<'static>) -> Language {
         imports_source,
         imports: OnceLock::new(),
         qualified_names: doc.qualified_names,
+        templates,
     }
 }
 
@@ -188,6 +233,15 @@ mod tests {
         assert_eq!(for_path(Path::new("a/b/views.py")).unwrap().name, "python");
         assert_eq!(for_path(Path::new("Foo.java")).unwrap().name, "java");
         assert_eq!(for_path(Path::new("app/Gemfile")).unwrap().name, "ruby");
+        let view = Path::new("app/views/posts/index.html.erb");
+        assert_eq!(for_path(view).unwrap().name, "ruby");
+        assert!(for_path(view).unwrap().template(view).is_some());
+        assert!(
+            by_name("ruby")
+                .unwrap()
+                .template(Path::new("a.rb"))
+                .is_none()
+        );
         assert!(for_path(Path::new("README.md")).is_none());
     }
 }

@@ -231,6 +231,52 @@ fn target_below_fixable_from_skips_the_rule() {
 }
 
 #[test]
+fn a_pack_that_fixes_from_deprecation_leaves_what_the_target_still_supports() {
+    let project = Project::new();
+    project.file("app/models/user.rb", "u.update_attributes(a: 1)\n");
+    // `update` exists from Rails 4.0, but `update_attributes` is deprecated only in 6.0, and
+    // the Rails pack fixes from deprecation.
+    for (target, code) in [("rails@4.0", 0), ("rails@5.2", 0), ("rails@6.0", 1)] {
+        project
+            .upshift()
+            .args([
+                "check",
+                "--select",
+                "rails/update-attributes",
+                "--target",
+                target,
+            ])
+            .assert()
+            .code(code);
+    }
+    // A user pack keeps the default: from the replacement's first release.
+    project.file(
+        "rules/team/pack.yml",
+        "description: team\nframework: rails\nreleases: [\"4.0\", \"6.0\"]\n",
+    );
+    project.file(
+        "rules/team/renamed.yml",
+        "id: team/renamed\nlanguage: ruby\nmessage: m\nseverity: warning\ndocs: https://example.com\n\
+         deprecated_in: \"6.0\"\nfixable_from: \"4.0\"\n\
+         query: |\n  (call method: (identifier) @m (#eq? @m \"update_attributes\")) @match\n\
+         fix:\n  - replace: m\n    with: update\n",
+    );
+    project
+        .upshift()
+        .args([
+            "check",
+            "--no-builtin-rules",
+            "--rules",
+            "rules",
+            "--target",
+            "rails@4.0",
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains("team/renamed"));
+}
+
+#[test]
 fn select_and_ignore_filter_rules() {
     let project = Project::new();
     project.file("urls.py", LEGACY_URLS);

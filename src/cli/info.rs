@@ -203,9 +203,10 @@ pub fn parse_files(args: &ParseArgs) -> Result<ExitCode> {
         })?;
         let source = Source::read(path, u64::MAX)
             .map_err(|reason| anyhow!("{}: {reason}", path.display()))?;
-        let tree = parse(lang, &source.text, Duration::from_secs(60))
+        let text = lang.parse_text(path, &source.text);
+        let tree = parse(lang, &text, Duration::from_secs(60))
             .ok_or_else(|| anyhow!("{}: parsing timed out", path.display()))?;
-        out.text(&render_tree(tree.root_node(), &source.text))?;
+        out.text(&render_tree(tree.root_node(), &text))?;
     }
     Ok(ExitCode::SUCCESS)
 }

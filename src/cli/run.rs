@@ -554,7 +554,8 @@ fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)>
         };
         for (path, text) in &a.creates {
             let parses = language::for_path(path).is_some_and(|lang| {
-                engine::parse::parse(lang, text, std::time::Duration::from_secs(5))
+                let text = lang.parse_text(path, text);
+                engine::parse::parse(lang, &text, std::time::Duration::from_secs(5))
                     .is_some_and(|tree| engine::parse::syntax_errors(&tree) == 0)
             });
             if parses && !path.exists() && !out.iter().any(|(p, _)| p == path) {

@@ -82,7 +82,7 @@ pub fn fix(
             creates: Vec::new(),
         });
     };
-    let baseline = Baseline::new(analyzer.language, original, baseline);
+    let baseline = Baseline::new(analyzer.language, analyzer.path, original, baseline);
     let mut suppressions = suppressions;
     let allowed = |fix: &Fix| fix.safety == Safety::Safe || unsafe_fixes;
     let mut text = original.to_string();

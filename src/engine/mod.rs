@@ -21,6 +21,7 @@ pub mod shard;
 pub mod source;
 pub mod strict;
 pub mod suppress;
+pub mod template;
 pub mod undo;
 pub mod verify;
 pub mod walk;
@@ -148,7 +149,11 @@ impl Analyzer<'_> {
         if Instant::now() >= deadline {
             return None;
         }
-        let tree = parse::parse(self.language, text, self.budget(deadline))?;
+        let tree = parse::parse(
+            self.language,
+            &self.language.parse_text(self.path, text),
+            self.budget(deadline),
+        )?;
         let imports = match self.plan.needs_imports {
             true => Some(Imports::collect_until(
                 self.language,

@@ -4,6 +4,7 @@
 //! was already broken can still be fixed, and only a fix that adds an error is refused.
 
 use std::cell::OnceCell;
+use std::path::Path;
 use std::time::Duration;
 
 use super::parse::{parse, syntax_errors};
@@ -13,6 +14,8 @@ use crate::language::Language;
 /// The original text a fix is measured against.
 pub struct Baseline<'a> {
     language: &'a Language,
+    /// The file's path, which says whether it is a template ([`Language::parse_text`]).
+    path: &'a Path,
     original: &'a str,
     syntax: usize,
     /// Its strict errors' kinds, found the first time a fixed text has any (most never do).
@@ -21,9 +24,15 @@ pub struct Baseline<'a> {
 
 impl<'a> Baseline<'a> {
     /// The baseline of `original`, which has `syntax` syntax errors.
-    pub fn new(language: &'a Language, original: &'a str, syntax: usize) -> Baseline<'a> {
+    pub fn new(
+        language: &'a Language,
+        path: &'a Path,
+        original: &'a str,
+        syntax: usize,
+    ) -> Baseline<'a> {
         Baseline {
             language,
+            path,
             original,
             syntax,
             strict: OnceCell::new(),
@@ -34,8 +43,9 @@ impl<'a> Baseline<'a> {
     fn strict(&self, budget: Duration) -> Option<&[&'static str]> {
         self.strict
             .get_or_init(|| {
-                let tree = parse(self.language, self.original, budget)?;
-                let found = strict::violations(self.language, &tree, self.original);
+                let original = self.language.parse_text(self.path, self.original);
+                let tree = parse(self.language, &original, budget)?;
+                let found = strict::violations(self.language, &tree, &original);
                 Some(found.into_iter().map(|v| v.kind).collect())
             })
             .as_deref()
@@ -58,11 +68,12 @@ pub fn still_parses(
     baseline: &Baseline,
     budget: Duration,
 ) -> Option<Result<(), Broken>> {
-    let tree = parse(baseline.language, text, budget)?;
+    let text = baseline.language.parse_text(baseline.path, text);
+    let tree = parse(baseline.language, &text, budget)?;
     if syntax_errors(&tree) > baseline.syntax {
         return Some(Err(Broken::Syntax));
     }
-    let found = strict::violations(baseline.language, &tree, text);
+    let found = strict::violations(baseline.language, &tree, &text);
     if found.is_empty() {
         return Some(Ok(()));
     }
@@ -93,7 +104,7 @@ mod tests {
     fn a_new_compiler_error_fails_and_an_old_one_does_not() {
         let python = language::by_name("python").unwrap();
         let budget = Duration::from_secs(5);
-        let clean = Baseline::new(python, "f(\"x\", null=True)\n", 0);
+        let clean = Baseline::new(python, Path::new("a.py"), "f(\"x\", null=True)\n", 0);
         assert_eq!(
             still_parses("f(null=True, \"x\")\n", &clean, budget),
             Some(Err(Broken::Compiler(
@@ -105,7 +116,7 @@ mod tests {
             Some(Ok(()))
         );
         // Already there before the fix: not the fix's doing.
-        let broken = Baseline::new(python, "f(null=True, \"x\")\nurl()\n", 0);
+        let broken = Baseline::new(python, Path::new("a.py"), "f(null=True, \"x\")\nurl()\n", 0);
         assert_eq!(
             still_parses("f(null=True, \"x\")\nre_path()\n", &broken, budget),
             Some(Ok(()))

@@ -116,6 +116,9 @@ pub struct Versions {
     pub removed_in: Option<Version>,
     /// The first version in which the replacement exists, so the fix is valid.
     pub fixable_from: Option<Version>,
+    /// The rule's pack fixes only what the target deprecates or removes
+    /// ([`FixFrom::Deprecation`](super::model::FixFrom)).
+    pub fix_at_deprecation: bool,
 }
 
 /// A test on a captured node (`where:`).
@@ -404,6 +407,7 @@ impl Compiler<'_> {
 pub struct PackContext<'a> {
     pub name: &'a str,
     pub framework: Option<&'a str>,
+    pub fix_from: super::model::FixFrom,
     pub library: Option<std::sync::Arc<Library>>,
 }
 
@@ -418,6 +422,7 @@ pub fn compile(
     check_query: bool,
 ) -> Result<Rule, Vec<RuleError>> {
     let pack_framework = pack.framework;
+    let fix_from = pack.fix_from;
     let fingerprint = crate::fingerprint::content_hash(
         crate::fingerprint::fnv1a(
             pack.library
@@ -553,6 +558,7 @@ pub fn compile(
         deprecated_in: c.version(&doc.deprecated_in),
         removed_in: c.version(&doc.removed_in),
         fixable_from: c.version(&doc.fixable_from),
+        fix_at_deprecation: fix_from == super::model::FixFrom::Deprecation,
     };
     if let (Some(dep), Some(rem), Some(spanned)) = (
         &versions.deprecated_in,

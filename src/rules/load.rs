@@ -26,6 +26,8 @@ pub struct Pack {
     pub releases: Vec<String>,
     /// Options a run can switch on: name -> what it does.
     pub options: BTreeMap<String, String>,
+    /// From which target version its fixes run.
+    pub fix_from: super::model::FixFrom,
 }
 
 /// Every loaded rule, in a fixed order: built-ins first, then each `--rules` directory; within
@@ -105,6 +107,7 @@ impl RuleSet {
                             framework: doc.framework,
                             releases: doc.releases,
                             options: doc.options,
+                            fix_from: doc.fix_from,
                         },
                     );
                 }
@@ -125,6 +128,11 @@ impl RuleSet {
                 continue;
             }
             let framework = set.packs.get(&file.pack).and_then(|p| p.framework.clone());
+            let fix_from = set
+                .packs
+                .get(&file.pack)
+                .map(|p| p.fix_from)
+                .unwrap_or_default();
             let doc = match serde_saphyr::from_str::<RuleDoc>(&file.text) {
                 Ok(doc) => doc,
                 Err(err) => {
@@ -135,6 +143,7 @@ impl RuleSet {
             let pack = PackContext {
                 name: &file.pack,
                 framework: framework.as_deref(),
+                fix_from,
                 library: libraries.get(&file.pack).cloned(),
             };
             match compile(
@@ -160,6 +169,7 @@ impl RuleSet {
                             framework: None,
                             releases: Vec::new(),
                             options: BTreeMap::new(),
+                            fix_from: Default::default(),
                         });
                         set.rules.push(rule);
                     }

@@ -182,4 +182,19 @@ pub struct PackDoc {
     /// the pack's scripts read them with `option(name)`.
     #[serde(default)]
     pub options: std::collections::BTreeMap<String, String>,
+    /// From which target version the pack's fixes run (see [`FixFrom`]).
+    #[serde(default)]
+    pub fix_from: FixFrom,
+}
+
+/// From which `--target` version a pack's fixable rules run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum FixFrom {
+    /// Once the replacement exists (`fixable_from`): an upgrade also modernises what still works.
+    #[default]
+    Replacement,
+    /// Once the old form is deprecated or removed (and the replacement exists): an upgrade
+    /// changes what the target asks for, and leaves the rest to a later step.
+    Deprecation,
 }

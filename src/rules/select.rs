@@ -111,19 +111,24 @@ impl Selection {
     }
 
     /// With a target for its framework, a fixable rule applies once its replacement exists
-    /// (`fixable_from`), a flag-only rule once the old form is deprecated or removed.
+    /// (`fixable_from`; in a pack that fixes from deprecation, not before the old form is
+    /// deprecated or removed either), a flag-only rule once the old form is deprecated or removed.
     fn in_target(&self, rule: &Rule) -> bool {
         let Some(target) = self.target_for(rule) else {
             return true;
         };
         let v = &rule.versions;
+        let old = [v.deprecated_in.as_ref(), v.removed_in.as_ref()]
+            .into_iter()
+            .flatten()
+            .min();
         let from = if rule.is_fixable() {
-            v.fixable_from.as_ref()
+            match v.fix_at_deprecation {
+                true => v.fixable_from.as_ref().max(old),
+                false => v.fixable_from.as_ref(),
+            }
         } else {
-            [v.deprecated_in.as_ref(), v.removed_in.as_ref()]
-                .into_iter()
-                .flatten()
-                .min()
+            old
         };
         from.is_none_or(|from| &target.version >= from)
     }
