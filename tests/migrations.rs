@@ -114,14 +114,33 @@ fn fix_changes_only_the_newest_migration_of_a_folder_unless_history_is_allowed()
     };
     project.file("db/migrate/20240101000000_old.rb", migration("Old"));
     project.file("db/migrate/20240301000000_new.rb", migration("New"));
+    // A Rails 3.0-style migration: the Rails pack would make its class methods instance ones.
+    let legacy = "class Older < ActiveRecord::Migration
+  def self.up
+    add_index :orders, :code
+  end
+end
+";
+    project.file("db/migrate/20230101000000_older.rb", legacy);
     project
         .upshift()
-        .args(["fix", "--select", "migrations", "--unsafe-fixes", "-q"])
+        .args([
+            "fix",
+            "--select",
+            "migrations,rails",
+            "--unsafe-fixes",
+            "-q",
+        ])
         .output()
         .unwrap();
     let old = project.read_text("db/migrate/20240101000000_old.rb");
     let new = project.read_text("db/migrate/20240301000000_new.rb");
     assert_eq!(old, migration("Old"), "a migration that has run is history");
+    assert_eq!(
+        project.read_text("db/migrate/20230101000000_older.rb"),
+        legacy,
+        "no pack's rule edits history"
+    );
     assert!(new.contains("algorithm: :concurrently"), "{new}");
     assert!(new.contains("disable_ddl_transaction!"), "{new}");
     // the old one is still checked

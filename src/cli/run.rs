@@ -570,9 +570,12 @@ fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)>
 /// The engine options for a group of files.
 fn options(settings: &FileSettings, fix: Option<FixFlags>, run: &RunArgs) -> Options {
     Options {
-        fix: fix.map(|_| FixMode {
-            unsafe_fixes: settings.unsafe_fixes,
-        }),
+        // A migration that has run is history: no rule of any pack fixes it, it is only checked.
+        fix: fix
+            .filter(|_| !settings.migration_history)
+            .map(|_| FixMode {
+                unsafe_fixes: settings.unsafe_fixes,
+            }),
         max_file_size: settings.max_file_size,
         file_budget: std::time::Duration::from_secs_f64(run.file_timeout.max(0.0)),
         project_root: None,
