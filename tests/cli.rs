@@ -259,7 +259,7 @@ fn a_pack_that_fixes_from_deprecation_leaves_what_the_target_still_supports() {
         "id: team/renamed\nlanguage: ruby\nmessage: m\nseverity: warning\ndocs: https://example.com\n\
          deprecated_in: \"6.0\"\nfixable_from: \"4.0\"\n\
          query: |\n  (call method: (identifier) @m (#eq? @m \"update_attributes\")) @match\n\
-         fix:\n  - replace: m\n    with: update\n",
+         fix:\n  - replace: m\n    with: update\nsafety: safe\n",
     );
     project
         .upshift()
