@@ -274,11 +274,9 @@ fn stats(args: &ParseArgs) -> Result<ExitCode> {
                 if args.read_only {
                     return Some((source.text.len(), source.text.lines().count(), 0));
                 }
-                let tree = parse(
-                    language::get(file.language),
-                    &source.text,
-                    Duration::from_secs(10),
-                )?;
+                let lang = language::get(file.language);
+                let text = lang.parse_text(&file.path, &source.text);
+                let tree = parse(lang, &text, Duration::from_secs(10))?;
                 Some((
                     source.text.len(),
                     source.text.lines().count(),
