@@ -370,9 +370,17 @@ fn is_used(tree: &Tree, text: &str, local: &str, kinds: &[&str]) -> bool {
                             .is_some_and(|f| f.id() == node.id())
                 })
             };
+            // Java: the last part of a qualified name (`a.b.Name`) is not the imported `Name`.
+            let qualified_tail = parent.is_some_and(|p| {
+                p.kind() == "scoped_type_identifier"
+                    && p.named_child(0)
+                        .is_some_and(|first| first.id() != node.id())
+            });
             if !field_of("attribute", "attribute")
                 && !field_of("keyword_argument", "name")
                 && !field_of("field_access", "field")
+                && !field_of("scoped_identifier", "name")
+                && !qualified_tail
             {
                 return true;
             }
@@ -894,6 +902,27 @@ mod tests {
                 &changes
             ),
             "import org.x.item.Chunk;\nimport org.x.item.Writer;\n\nclass T {}\n"
+        );
+    }
+
+    #[test]
+    fn java_a_qualified_name_does_not_keep_an_import_of_its_last_part() {
+        let removed = [ImportChange::Remove("org.x.stereotype.Repository".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.stereotype.Repository;\n\ninterface R extends org.x.data.Repository {}\n",
+                &removed
+            ),
+            "interface R extends org.x.data.Repository {}\n"
+        );
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.stereotype.Repository;\n\n@Repository class R {}\n",
+                &removed
+            ),
+            "import org.x.stereotype.Repository;\n\n@Repository class R {}\n"
         );
     }
 
