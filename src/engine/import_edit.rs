@@ -153,7 +153,9 @@ pub fn apply_changes(
             && ["import ", "from "]
                 .iter()
                 .any(|keyword| removed.trim_start().starts_with(keyword));
-        if whole_lines && !adds {
+        // With additions to come, a removed statement leaves its place to them, unless it is
+        // a Java import with others left in the file (a Java addition goes among those).
+        if whole_lines && (!adds || (!python && java_imports(&tree).len() > 1)) {
             edit.range = absorb_blank_lines(edit.range, &text);
         }
         vacated = if whole_lines {
@@ -368,9 +370,17 @@ fn is_used(tree: &Tree, text: &str, local: &str, kinds: &[&str]) -> bool {
                             .is_some_and(|f| f.id() == node.id())
                 })
             };
+            // Java: the last part of a qualified name (`a.b.Name`) is not the imported `Name`.
+            let qualified_tail = parent.is_some_and(|p| {
+                p.kind() == "scoped_type_identifier"
+                    && p.named_child(0)
+                        .is_some_and(|first| first.id() != node.id())
+            });
             if !field_of("attribute", "attribute")
                 && !field_of("keyword_argument", "name")
                 && !field_of("field_access", "field")
+                && !field_of("scoped_identifier", "name")
+                && !qualified_tail
             {
                 return true;
             }
@@ -566,6 +576,9 @@ fn java_add(
     }
     let line = format!("import {name};");
     let imports = java_imports(tree);
+    if let Some(edit) = java_add_to_group(&imports, text, name, &line, newline) {
+        return Some(edit);
+    }
     if let Some(last) = imports.last() {
         // Static imports form a group of their own: the order is judged among the others.
         let texts: Vec<&str> = imports
@@ -615,6 +628,72 @@ fn java_add(
             range: 0..0,
             content: format!("{line}{newline}{newline}"),
         },
+    })
+}
+
+/// Java, in an import block of several groups (runs of non-static imports set apart by blank
+/// lines): the import goes into the group that shares the most leading package segments with
+/// it, in order when that group is sorted, else at its end. `None` with fewer than two groups or
+/// no group sharing the first segment (the caller then looks at the block as a whole).
+fn java_add_to_group(
+    imports: &[Node],
+    text: &str,
+    name: &str,
+    line: &str,
+    newline: &str,
+) -> Option<Edit> {
+    let plain: Vec<Node> = imports
+        .iter()
+        .copied()
+        .filter(|n| !node_text(*n, text).starts_with("import static"))
+        .collect();
+    let mut groups: Vec<Vec<Node>> = Vec::new();
+    for node in plain {
+        match groups.last_mut() {
+            Some(group)
+                if !text[group[group.len() - 1].end_byte()..node.start_byte()]
+                    .lines()
+                    .skip(1)
+                    .any(|l| l.trim().is_empty()) =>
+            {
+                group.push(node)
+            }
+            _ => groups.push(vec![node]),
+        }
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    let package: Vec<&str> = split(name).0.split('.').collect();
+    let shared = |node: &Node| {
+        let path = node_text(*node, text)
+            .trim_start_matches("import")
+            .trim_end_matches(';')
+            .trim();
+        path.split('.')
+            .zip(&package)
+            .take_while(|(a, b)| a == *b)
+            .count()
+    };
+    let (best, score) = groups
+        .iter()
+        .map(|g| (g, g.iter().map(shared).max().unwrap_or(0)))
+        .fold(None, |acc: Option<(&Vec<Node>, usize)>, (g, s)| match acc {
+            Some((_, top)) if top >= s => acc,
+            _ => Some((g, s)),
+        })?;
+    if score == 0 {
+        return None;
+    }
+    let texts: Vec<&str> = best.iter().map(|n| node_text(*n, text)).collect();
+    let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
+    let at = match best.iter().find(|n| node_text(**n, text) > line) {
+        Some(node) if sorted => node.start_byte(),
+        _ => after_line(text, best[best.len() - 1].end_byte()),
+    };
+    Some(Edit {
+        range: at..at,
+        content: format!("{line}{newline}"),
     })
 }
 
@@ -777,6 +856,73 @@ mod tests {
         assert_eq!(
             changed("java", "import a.b.Old;\n\n@New class T {}\n", &swapped),
             "import c.d.New;\n\n@New class T {}\n"
+        );
+    }
+
+    #[test]
+    fn java_an_import_joins_the_group_of_its_package() {
+        let added = [ImportChange::Add("org.x.item.Chunk".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.item.Writer;\n\nimport java.util.List;\n\nclass T {}\n",
+                &added
+            ),
+            "import org.x.item.Chunk;\nimport org.x.item.Writer;\n\nimport java.util.List;\n\nclass T {}\n"
+        );
+        // An unsorted group takes it at its end; no group of its package: the old placement.
+        assert_eq!(
+            changed(
+                "java",
+                "import java.util.Map;\nimport java.util.List;\n\nimport org.x.A;\n\nclass T {}\n",
+                &[ImportChange::Add("java.util.Set".into())]
+            ),
+            "import java.util.Map;\nimport java.util.List;\nimport java.util.Set;\n\nimport org.x.A;\n\nclass T {}\n"
+        );
+        assert_eq!(
+            changed(
+                "java",
+                "import java.util.List;\n\nimport org.x.A;\n\nclass T {}\n",
+                &[ImportChange::Add("com.y.B".into())]
+            ),
+            "import com.y.B;\nimport java.util.List;\n\nimport org.x.A;\n\nclass T {}\n"
+        );
+    }
+
+    #[test]
+    fn java_an_import_alone_in_its_group_goes_with_a_blank_line() {
+        let changes = [
+            ImportChange::Remove("java.util.List".into()),
+            ImportChange::Add("org.x.item.Chunk".into()),
+        ];
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.item.Writer;\n\nimport java.util.List;\n\nclass T {}\n",
+                &changes
+            ),
+            "import org.x.item.Chunk;\nimport org.x.item.Writer;\n\nclass T {}\n"
+        );
+    }
+
+    #[test]
+    fn java_a_qualified_name_does_not_keep_an_import_of_its_last_part() {
+        let removed = [ImportChange::Remove("org.x.stereotype.Repository".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.stereotype.Repository;\n\ninterface R extends org.x.data.Repository {}\n",
+                &removed
+            ),
+            "interface R extends org.x.data.Repository {}\n"
+        );
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.stereotype.Repository;\n\n@Repository class R {}\n",
+                &removed
+            ),
+            "import org.x.stereotype.Repository;\n\n@Repository class R {}\n"
         );
     }
 
