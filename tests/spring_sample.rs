@@ -37,10 +37,14 @@ use common::Project;
 use upshift::engine::parse::{parse, syntax_errors};
 use upshift::language;
 
-/// The arguments of the fix under test, after `upshift fix`.
+/// The arguments of the fix under test, after `upshift fix`: Boot 3 needs Java 17, and the
+/// upgrade says so (without it, the Java level the first run writes into the build would let a
+/// second run make Java 17 rewrites the first could not).
 const FIX_ARGS: &[&str] = &[
     "--target",
     "spring-boot@3.3",
+    "--target",
+    "java@17",
     "--unsafe-fixes",
     "--no-cache",
     "--quiet",
