@@ -45,6 +45,19 @@ fn a_query_that_does_not_compile_points_into_the_query() {
 }
 
 #[test]
+fn predicates_no_text_can_satisfy_are_an_error() {
+    let rule = base().replace(
+        "  (call function: (identifier) @fn (#eq? @fn \"old\")) @match\n",
+        "  [\n    (call function: (identifier) @fn (#eq? @fn \"old\"))\n    (call function: (identifier) @fn (#eq? @fn \"older\"))\n  ] @match\n",
+    );
+    assert_rule_error(
+        &rule,
+        "myrules/team/bad.yml:7",
+        "this pattern can never match: `@fn` must be one of [old] and [older] at once",
+    );
+}
+
+#[test]
 fn an_unknown_node_kind_in_the_query_is_an_error() {
     let rule = base().replace("(identifier) @fn", "(identifer) @fn");
     assert_rule_error(&rule, "myrules/team/bad.yml:7", "NodeType");

@@ -640,6 +640,17 @@ pub fn compile(
         return Err(c.errors);
     }
     let mut patterns = query_text.read();
+    if let Some((capture, sets)) = patterns.iter().find_map(|p| p.contradiction.clone()) {
+        let lists: Vec<String> = sets.iter().map(|set| set.join(", ")).collect();
+        c.error(
+            &doc.query,
+            format!(
+                "this pattern can never match: `@{capture}` must be one of [{}] at once (a predicate holds for its whole pattern, even inside one branch of `[...]`; write such branches as separate patterns)",
+                lists.join("] and [")
+            ),
+        );
+        return Err(c.errors);
+    }
     if let Some(query) = &query
         && patterns.len() != query.pattern_count()
     {

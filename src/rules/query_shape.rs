@@ -15,9 +15,13 @@ pub struct PatternShape {
     pub required_captures: Vec<String>,
     /// Literal strings of which at least one occurs in any file the pattern matches, if known.
     pub required_literals: Option<Vec<String>>,
+    /// A capture whose `#eq?`/`#any-of?` predicates admit no text at all, so the pattern can
+    /// never match (tree-sitter applies a predicate to its whole pattern, even one written in
+    /// a branch of an alternation): the capture and the value lists.
+    pub contradiction: Option<(String, Vec<Vec<String>>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Token {
     Open,
     Close,
@@ -105,6 +109,8 @@ fn tokenize(source: &str) -> Vec<Token> {
 struct Pattern {
     captures: Vec<(String, bool)>,
     predicates: Vec<(String, Vec<Token>)>,
+    /// Every predicate of the pattern, those in alternation branches included.
+    all_predicates: Vec<(String, Vec<Token>)>,
 }
 
 struct Reader {
@@ -139,6 +145,7 @@ impl Reader {
                             _ => {}
                         }
                     }
+                    pattern.all_predicates.push((name.clone(), args.clone()));
                     pattern.predicates.push((name, args));
                     return;
                 }
@@ -155,6 +162,7 @@ impl Reader {
                 while !matches!(self.peek(), Some(Token::CloseAlt) | None) {
                     let mut branch = Pattern::default();
                     self.item(&mut branch, optional);
+                    pattern.all_predicates.append(&mut branch.all_predicates);
                     if !branch.captures.is_empty() || branch.predicates.is_empty() {
                         branches.push(branch.captures);
                     }
@@ -253,6 +261,7 @@ fn read_tokens(tokens: Vec<Token>) -> Vec<PatternShape> {
             // A bare predicate belongs to the pattern before it.
             Some(last) if pattern.captures.is_empty() && !pattern.predicates.is_empty() => {
                 last.predicates.append(&mut pattern.predicates);
+                last.all_predicates.append(&mut pattern.all_predicates);
             }
             _ => patterns.push(pattern),
         }
@@ -298,7 +307,42 @@ fn shape(pattern: Pattern) -> PatternShape {
     PatternShape {
         required_captures,
         required_literals: best.filter(|set| set.iter().all(|s| !s.is_empty())),
+        contradiction: contradiction(&pattern.all_predicates),
     }
+}
+
+/// The first capture whose `#eq?` and `#any-of?` lists have no value in common.
+fn contradiction(predicates: &[(String, Vec<Token>)]) -> Option<(String, Vec<Vec<String>>)> {
+    let mut lists: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for (name, args) in predicates {
+        let Some(Token::Capture(capture)) = args.first() else {
+            continue;
+        };
+        if !matches!(name.as_str(), "#eq?" | "#any-of?") {
+            continue;
+        }
+        let strings: Vec<String> = args[1..]
+            .iter()
+            .filter_map(|arg| match arg {
+                Token::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        // `#eq? @a @b` compares two captures: not a list of values.
+        if strings.len() + 1 != args.len() || strings.is_empty() {
+            continue;
+        }
+        match lists.iter_mut().find(|(c, _)| c == capture) {
+            Some((_, sets)) => sets.push(strings),
+            None => lists.push((capture.clone(), vec![strings])),
+        }
+    }
+    lists.into_iter().find(|(_, sets)| {
+        sets.len() > 1
+            && !sets[0]
+                .iter()
+                .any(|value| sets[1..].iter().all(|set| set.contains(value)))
+    })
 }
 
 /// Strings of which every match of `pattern` starts with one: its prefix literals, when they
@@ -475,6 +519,23 @@ mod tests {
                    [(identifier) @a (string) @b] (#eq? @a "x")
                    ((identifier) @c)* (#eq? @c "y")"#;
         assert_eq!(literals(q), vec![None, None, None]);
+    }
+
+    #[test]
+    fn predicates_that_admit_no_value_are_a_contradiction_even_in_separate_branches() {
+        let q = r#"[
+            (call method: (identifier) @m (#any-of? @m "link_to" "button_to"))
+            (call method: (identifier) @m (#eq? @m "submit_tag"))
+          ] @match"#;
+        let (capture, sets) = read(q)[0].contradiction.clone().unwrap();
+        assert_eq!(capture, "m");
+        assert_eq!(sets.len(), 2);
+        // Lists that share a value, and separate patterns, are fine.
+        let shared = r#"(call method: (identifier) @m (#any-of? @m "a" "b") (#eq? @m "b"))"#;
+        assert_eq!(read(shared)[0].contradiction, None);
+        let separate = r#"(call method: (identifier) @m (#eq? @m "a"))
+                          (call method: (identifier) @m (#eq? @m "b"))"#;
+        assert!(read(separate).iter().all(|p| p.contradiction.is_none()));
     }
 
     #[test]
