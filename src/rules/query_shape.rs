@@ -280,19 +280,12 @@ fn shape(pattern: Pattern) -> PatternShape {
         .collect();
     let mut best: Option<Vec<String>> = None;
     for (name, args) in &pattern.predicates {
-        let Some(Token::Capture(capture)) = args.first() else {
+        let Some((capture, strings)) = capture_and_strings(args) else {
             continue;
         };
         if !required_captures.contains(capture) {
             continue;
         }
-        let strings: Vec<String> = args[1..]
-            .iter()
-            .filter_map(|arg| match arg {
-                Token::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
         let candidate = match name.as_str() {
             "#eq?" if strings.len() == 1 => strings,
             "#any-of?" if !strings.is_empty() => strings,
@@ -311,23 +304,32 @@ fn shape(pattern: Pattern) -> PatternShape {
     }
 }
 
+/// A predicate's capture (its first argument) and its string arguments; `None` when it does
+/// not start with a capture.
+fn capture_and_strings(args: &[Token]) -> Option<(&String, Vec<String>)> {
+    let Some(Token::Capture(capture)) = args.first() else {
+        return None;
+    };
+    let strings = args[1..]
+        .iter()
+        .filter_map(|arg| match arg {
+            Token::Str(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    Some((capture, strings))
+}
+
 /// The first capture whose `#eq?` and `#any-of?` lists have no value in common.
 fn contradiction(predicates: &[(String, Vec<Token>)]) -> Option<(String, Vec<Vec<String>>)> {
     let mut lists: Vec<(String, Vec<Vec<String>>)> = Vec::new();
     for (name, args) in predicates {
-        let Some(Token::Capture(capture)) = args.first() else {
+        let Some((capture, strings)) = capture_and_strings(args) else {
             continue;
         };
         if !matches!(name.as_str(), "#eq?" | "#any-of?") {
             continue;
         }
-        let strings: Vec<String> = args[1..]
-            .iter()
-            .filter_map(|arg| match arg {
-                Token::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
         // `#eq? @a @b` compares two captures: not a list of values.
         if strings.len() + 1 != args.len() || strings.is_empty() {
             continue;
