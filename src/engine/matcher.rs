@@ -110,17 +110,30 @@ pub fn find(
     deadline: Instant,
 ) -> Option<Vec<Finding>> {
     let mut findings = Vec::new();
-    let busy: Vec<usize> = plan
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, (rule, first))| {
-            active[*first..*first + rules[*rule].rule.patterns.len()]
-                .iter()
-                .any(|a| *a)
-        })
-        .map(|(slot, _)| slot)
-        .collect();
+    let busy = |active: &[bool]| -> Vec<usize> {
+        plan.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, (rule, first))| {
+                active[*first..*first + rules[*rule].rule.patterns.len()]
+                    .iter()
+                    .any(|a| *a)
+            })
+            .map(|(slot, _)| slot)
+            .collect()
+    };
+    let mut busy_slots = busy(active);
+    let narrowed;
+    let mut active = active;
+    if !busy_slots.is_empty() && !plan.has_query_for(&busy_slots) {
+        // The query would grow: first set aside what cannot match in this tree.
+        let mut fewer = active.to_vec();
+        plan.narrow_to_kinds(&mut fewer, file.tree);
+        narrowed = fewer;
+        active = &narrowed;
+        busy_slots = busy(active);
+    }
+    let busy = busy_slots;
     if busy.is_empty() {
         return Some(findings);
     }

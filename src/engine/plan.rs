@@ -2,18 +2,23 @@
 //! whose rules' required literals occur is not parsed at all), and one query holding the
 //! patterns of the rules files have needed so far, run in one pass over each file.
 //!
+//! A pattern that starts with a named node (not a wildcard or a sequence of siblings) can
+//! match only where the file's tree has a node of that kind. Before the query grows for a
+//! file, its patterns whose root kinds the tree lacks are set aside: a run over one file
+//! compiles only what can match there.
+//!
 //! Compiling a tree-sitter query costs a scan of the grammar's whole parse table, whatever the
 //! query's size, on top of the analysis of each pattern: one query of many patterns is far
 //! cheaper than many queries of one. So a run compiles one query per language, first for just
 //! the rules the first file may match (a run over one file pays for those only), grows it
 //! once to the union with a later file's, and after that takes every rule of the language.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::AhoCorasick;
-use tree_sitter::Query;
+use tree_sitter::{Query, Tree};
 
 use crate::language::{self, Language, LanguageId};
 use crate::rules::{Condition, FixStep, Rule, RuleSet, Selection, Severity};
@@ -49,6 +54,8 @@ pub struct LanguagePlan {
     /// Global pattern index -> ids of the literals of which one must occur; `None`: no
     /// requirement.
     pattern_literals: Vec<Option<Vec<usize>>>,
+    /// Global pattern index -> the kinds its matches' root nodes have, if known.
+    pattern_roots: Vec<Option<Vec<String>>>,
     literals: Option<AhoCorasick>,
     literal_count: usize,
     /// Whether any of the language's rules needs the import model.
@@ -116,6 +123,7 @@ impl LanguagePlan {
         let mut pattern_slot = Vec::new();
         let mut literal_ids: HashMap<&str, usize> = HashMap::new();
         let mut pattern_literals = Vec::new();
+        let mut pattern_roots = Vec::new();
         let mut needs_imports = false;
         for (index, active) in rules.iter().enumerate() {
             let rule = active.rule;
@@ -136,6 +144,7 @@ impl LanguagePlan {
             slots.push((index, pattern_slot.len()));
             for shape in &rule.patterns {
                 pattern_slot.push(slots.len() - 1);
+                pattern_roots.push(shape.root_kinds.clone());
                 pattern_literals.push(shape.required_literals.as_ref().map(|set| {
                     set.iter()
                         .map(|lit| {
@@ -158,10 +167,61 @@ impl LanguagePlan {
             rules: slots,
             pattern_slot,
             pattern_literals,
+            pattern_roots,
             literals: automaton,
             literal_count,
             needs_imports,
             query: Mutex::new((None, 0)),
+        }
+    }
+
+    /// Whether the run's current query holds the rules at these positions of
+    /// [`LanguagePlan::rules`].
+    pub fn has_query_for(&self, slots: &[usize]) -> bool {
+        let current = self.query.lock().unwrap_or_else(|e| e.into_inner());
+        current
+            .0
+            .as_ref()
+            .is_some_and(|query| slots.iter().all(|&slot| query.covers[slot]))
+    }
+
+    /// Sets aside the `active` patterns whose root kinds do not occur in `tree` (see the
+    /// module docs).
+    pub fn narrow_to_kinds(&self, active: &mut [bool], tree: &Tree) {
+        let language = tree.language();
+        let count = language.node_kind_count();
+        let mut present = vec![false; count];
+        let mut cursor = tree.walk();
+        'walk: loop {
+            if let Some(seen) = present.get_mut(usize::from(cursor.node().kind_id())) {
+                *seen = true;
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        // A kind's name may belong to several ids (aliases): a name is present when any is.
+        // A supertype (`expression`) never appears in a tree as itself, so it counts as
+        // present: what it stands for is not known here.
+        let names: HashSet<&str> = (0..count)
+            .filter(|&id| present[id] || language.node_kind_is_supertype(id as u16))
+            .filter_map(|id| language.node_kind_for_id(id as u16))
+            .collect();
+        let known: HashSet<&str> = (0..count)
+            .filter_map(|id| language.node_kind_for_id(id as u16))
+            .collect();
+        for (on, roots) in active.iter_mut().zip(&self.pattern_roots) {
+            if let Some(roots) = roots
+                && roots.iter().all(|kind| known.contains(kind.as_str()))
+                && !roots.iter().any(|kind| names.contains(kind.as_str()))
+            {
+                *on = false;
+            }
         }
     }
 

@@ -15,6 +15,9 @@ pub struct PatternShape {
     pub required_captures: Vec<String>,
     /// Literal strings of which at least one occurs in any file the pattern matches, if known.
     pub required_literals: Option<Vec<String>>,
+    /// The node kinds a match's root node has, when the pattern starts with named nodes
+    /// (not a wildcard, a string or a sequence of siblings).
+    pub root_kinds: Option<Vec<String>>,
     /// A capture whose `#eq?`/`#any-of?` predicates admit no text at all, so the pattern can
     /// never match (tree-sitter applies a predicate to its whole pattern, even one written in
     /// a branch of an alternation): the capture and the value lists.
@@ -111,6 +114,90 @@ struct Pattern {
     predicates: Vec<(String, Vec<Token>)>,
     /// Every predicate of the pattern, those in alternation branches included.
     all_predicates: Vec<(String, Vec<Token>)>,
+    root_kinds: Option<Vec<String>>,
+}
+
+/// The position after the item (node, group, alternation, string, wildcard, anchor or
+/// predicate) at `pos`, with its field name, quantifiers and captures.
+fn skip_item(tokens: &[Token], mut pos: usize) -> usize {
+    if matches!(tokens.get(pos), Some(Token::Word(w)) if w.ends_with(':')) {
+        pos += 1;
+    }
+    match tokens.get(pos) {
+        Some(Token::Open | Token::OpenAlt) => {
+            let mut depth = 0usize;
+            while let Some(token) = tokens.get(pos) {
+                pos += 1;
+                match token {
+                    Token::Open | Token::OpenAlt => depth += 1,
+                    Token::Close | Token::CloseAlt => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(_) => pos += 1,
+        None => return pos,
+    }
+    while matches!(
+        tokens.get(pos),
+        Some(Token::Quantifier(_) | Token::Capture(_))
+    ) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The node kinds that the root node of a match of the item at `pos` may have; `None` when
+/// any node may be the root (a wildcard, a string, a sequence of siblings).
+fn root_kinds(tokens: &[Token], pos: usize) -> Option<Vec<String>> {
+    let end = skip_item(tokens, pos);
+    match tokens.get(pos)? {
+        Token::Open => match tokens.get(pos + 1)? {
+            Token::Word(word)
+                if !word.starts_with('#')
+                    && !word.ends_with(':')
+                    && !matches!(word.as_str(), "_" | "ERROR" | "MISSING" | ".") =>
+            {
+                let kind = word.rsplit('/').next().unwrap_or(word);
+                Some(vec![kind.to_string()])
+            }
+            Token::Open | Token::OpenAlt => {
+                // A group: rooted when it holds one node besides its predicates.
+                let mut items = Vec::new();
+                let mut at = pos + 1;
+                while at < end - 1 && !matches!(tokens.get(at), Some(Token::Close)) {
+                    let is_predicate = matches!(
+                        (tokens.get(at), tokens.get(at + 1)),
+                        (Some(Token::Open), Some(Token::Word(w))) if w.starts_with('#')
+                    );
+                    if !is_predicate {
+                        items.push(at);
+                    }
+                    at = skip_item(tokens, at);
+                }
+                match items.as_slice() {
+                    [only] => root_kinds(tokens, *only),
+                    _ => None,
+                }
+            }
+            _ => None,
+        },
+        Token::OpenAlt => {
+            let mut kinds = Vec::new();
+            let mut at = pos + 1;
+            while !matches!(tokens.get(at), Some(Token::CloseAlt) | None) {
+                kinds.extend(root_kinds(tokens, at)?);
+                at = skip_item(tokens, at);
+            }
+            (!kinds.is_empty()).then_some(kinds)
+        }
+        _ => None,
+    }
 }
 
 struct Reader {
@@ -255,7 +342,10 @@ fn read_tokens(tokens: Vec<Token>) -> Vec<PatternShape> {
     let mut reader = Reader { tokens, pos: 0 };
     let mut patterns: Vec<Pattern> = Vec::new();
     while reader.peek().is_some() {
-        let mut pattern = Pattern::default();
+        let mut pattern = Pattern {
+            root_kinds: root_kinds(&reader.tokens, reader.pos),
+            ..Pattern::default()
+        };
         reader.item(&mut pattern, false);
         match patterns.last_mut() {
             // A bare predicate belongs to the pattern before it.
@@ -297,9 +387,11 @@ fn shape(pattern: Pattern) -> PatternShape {
         };
         best = Some(choose(best, candidate));
     }
+    let required_literals = best.filter(|set| set.iter().all(|s| !s.is_empty()));
     PatternShape {
         required_captures,
-        required_literals: best.filter(|set| set.iter().all(|s| !s.is_empty())),
+        root_kinds: pattern.root_kinds,
+        required_literals,
         contradiction: contradiction(&pattern.all_predicates),
     }
 }
@@ -570,5 +662,36 @@ mod tests {
                    ((b) @y (#match? @y "z"))
                    "lit" @s"#;
         assert_eq!(read(q).len(), 3);
+    }
+
+    fn roots(source: &str) -> Vec<Option<Vec<String>>> {
+        read(source).into_iter().map(|s| s.root_kinds).collect()
+    }
+
+    #[test]
+    fn a_pattern_that_starts_with_named_nodes_knows_its_root_kinds() {
+        let kinds = |k: &[&str]| Some(k.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            roots("(call function: (identifier) @f)"),
+            vec![kinds(&["call"])]
+        );
+        // A group around one node and its predicates is rooted at that node.
+        let grouped = r#"((call function: (identifier) @f) @c (#eq? @f "url"))"#;
+        assert_eq!(roots(grouped), vec![kinds(&["call"])]);
+        let branches = "[(call) (attribute object: (identifier))] @x";
+        assert_eq!(roots(branches), vec![kinds(&["call", "attribute"])]);
+        // A supertype-qualified node is the subtype.
+        assert_eq!(
+            roots("(expression/identifier) @x"),
+            vec![kinds(&["identifier"])]
+        );
+    }
+
+    #[test]
+    fn a_wildcard_a_string_or_a_sequence_of_siblings_has_no_root_kind() {
+        assert_eq!(roots("(_ (identifier)) @x"), vec![None]);
+        assert_eq!(roots(r#""def" @kw"#), vec![None]);
+        assert_eq!(roots("((comment) . (function_definition)) @x"), vec![None]);
+        assert_eq!(roots("[(call) (_)] @x"), vec![None]);
     }
 }
