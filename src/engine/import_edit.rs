@@ -581,19 +581,37 @@ fn java_add(
     }
     if let Some(last) = imports.last() {
         // Static imports form a group of their own: the order is judged among the others.
-        let texts: Vec<&str> = imports
+        let plain: Vec<Node> = imports
             .iter()
-            .map(|n| node_text(*n, text))
-            .filter(|t| !t.starts_with("import static"))
+            .copied()
+            .filter(|n| !node_text(*n, text).starts_with("import static"))
             .collect();
+        // A `java.`/`javax.` import in a block that has none of its root package starts a
+        // group of its own after the other imports (the common layout: other imports, then
+        // the JDK's, each group set apart by a blank line); one that replaces an import the
+        // same change removed takes the sorted place instead.
+        let root = name.split('.').next().unwrap_or("");
+        if is_jdk_import(name)
+            && vacated.is_none()
+            && !plain.is_empty()
+            && !plain
+                .iter()
+                .any(|n| import_path(node_text(*n, text)).split('.').next() == Some(root))
+        {
+            let at = after_line(text, plain[plain.len() - 1].end_byte());
+            return Some(Edit {
+                range: at..at,
+                content: format!("{newline}{line}{newline}"),
+            });
+        }
+        let texts: Vec<&str> = plain.iter().map(|n| node_text(*n, text)).collect();
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-        let before = imports.iter().find(|n| {
-            node_text(**n, text) > line.as_str()
-                && !node_text(**n, text).starts_with("import static")
-        });
+        let before = plain
+            .iter()
+            .position(|n| node_text(*n, text) > line.as_str());
         return Some(match before {
-            Some(node) if sorted => Edit {
-                range: node.start_byte()..node.start_byte(),
+            Some(i) if sorted => Edit {
+                range: plain[i].start_byte()..plain[i].start_byte(),
                 content: format!("{line}{newline}"),
             },
             _ => {
@@ -629,6 +647,21 @@ fn java_add(
             content: format!("{line}{newline}{newline}"),
         },
     })
+}
+
+/// The dotted path an import statement names (`a.b.C` of `import a.b.C;`).
+fn import_path(statement: &str) -> &str {
+    statement
+        .trim_start_matches("import")
+        .trim_end_matches(';')
+        .trim()
+        .trim_start_matches("static ")
+        .trim()
+}
+
+/// Whether a dotted name belongs to the JDK's import group (`java.` and `javax.`).
+fn is_jdk_import(name: &str) -> bool {
+    name.starts_with("java.") || name.starts_with("javax.")
 }
 
 /// Java, in an import block of several groups (runs of non-static imports set apart by blank
@@ -886,6 +919,59 @@ mod tests {
                 &[ImportChange::Add("com.y.B".into())]
             ),
             "import com.y.B;\nimport java.util.List;\n\nimport org.x.A;\n\nclass T {}\n"
+        );
+    }
+
+    #[test]
+    fn java_a_jdk_import_keeps_apart_from_the_other_imports() {
+        let optional = [ImportChange::Add("java.util.Optional".into())];
+        // No JDK import yet: a group of its own after the others.
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.domain.Auditor;\n\nclass T {}\n",
+                &optional
+            ),
+            "import org.x.domain.Auditor;\n\nimport java.util.Optional;\n\nclass T {}\n"
+        );
+        // A `javax.` group is not a `java.` one.
+        assert_eq!(
+            changed(
+                "java",
+                "import org.x.A;\n\nimport javax.net.ssl.SSLContext;\n\nclass T {}\n",
+                &optional
+            ),
+            "import org.x.A;\n\nimport javax.net.ssl.SSLContext;\n\nimport java.util.Optional;\n\nclass T {}\n"
+        );
+        // A run mixing both keeps to itself (a single sorted block is a style of its own).
+        assert_eq!(
+            changed(
+                "java",
+                "import java.util.List;\nimport org.x.item.Writer;\n\nclass T {}\n",
+                &[ImportChange::Add("org.x.item.Chunk".into())]
+            ),
+            "import java.util.List;\nimport org.x.item.Chunk;\nimport org.x.item.Writer;\n\nclass T {}\n"
+        );
+        // Replacing a removed import, it takes the sorted place.
+        assert_eq!(
+            changed(
+                "java",
+                "import java.util.Date;\nimport org.x.Step;\n\nclass T {}\n",
+                &[
+                    ImportChange::Remove("java.util.Date".into()),
+                    ImportChange::Add("java.time.LocalDate".into())
+                ]
+            ),
+            "import java.time.LocalDate;\nimport org.x.Step;\n\nclass T {}\n"
+        );
+        // Beside imports of its own kind it joins the run.
+        assert_eq!(
+            changed(
+                "java",
+                "import java.util.Date;\nimport org.x.Step;\n\nclass T {}\n",
+                &[ImportChange::Add("java.time.LocalDate".into())]
+            ),
+            "import java.time.LocalDate;\nimport java.util.Date;\nimport org.x.Step;\n\nclass T {}\n"
         );
     }
 
