@@ -233,6 +233,8 @@ mod tests {
         assert_eq!(for_path(Path::new("a/b/views.py")).unwrap().name, "python");
         assert_eq!(for_path(Path::new("Foo.java")).unwrap().name, "java");
         assert_eq!(for_path(Path::new("app/Gemfile")).unwrap().name, "ruby");
+        let view = Path::new("src/main/webapp/orders.xhtml");
+        assert_eq!(for_path(view).unwrap().name, "xml");
         let view = Path::new("app/views/posts/index.html.erb");
         assert_eq!(for_path(view).unwrap().name, "ruby");
         assert!(for_path(view).unwrap().template(view).is_some());

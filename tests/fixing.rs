@@ -420,3 +420,24 @@ fn a_fix_can_create_a_missing_file_once_and_never_overwrites_one() {
         "# ours\n"
     );
 }
+
+#[test]
+fn a_fix_script_creates_files_and_a_file_of_no_known_language_is_written_as_is() {
+    let project = Project::new();
+    project.file(
+        "myrules/team/split-list.yml",
+        "id: team/split-list\nlanguage: python\nmessage: m\nseverity: warning\ndocs: https://example.com\n\
+         query: |\n  ((identifier) @name (#eq? @name \"old_list\"))\n\
+         fix:\n  - script: |\n      create_file(\"conf/entries.imports\", \"a.B\\nc.D\\n\");\n      replace(name, \"new_list\");\n\
+         safety: safe\n",
+    );
+    project.file("conf/settings.py", "old_list = 1\n");
+    project
+        .upshift()
+        .args(["fix", "--no-builtin-rules", "--rules", "myrules", "conf"])
+        .assert()
+        .code(0)
+        .stderr(contains("created conf/entries.imports"));
+    assert_eq!(project.read_text("conf/settings.py"), "new_list = 1\n");
+    assert_eq!(project.read_text("conf/entries.imports"), "a.B\nc.D\n");
+}

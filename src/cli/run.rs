@@ -545,7 +545,9 @@ fn print_report(
     Ok(())
 }
 
-/// The files that fixes ask to create, once each, that do not exist yet and whose text parses.
+/// The files that fixes ask to create, once each, that do not exist yet and whose text parses
+/// (when upshift knows the file's language: a list file such as `META-INF/spring/*.imports`
+/// has no grammar to check it with).
 fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)> {
     let mut out: Vec<(std::path::PathBuf, String)> = Vec::new();
     for report in reports {
@@ -553,7 +555,7 @@ fn files_to_create(reports: &[&FileReport]) -> Vec<(std::path::PathBuf, String)>
             continue;
         };
         for (path, text) in &a.creates {
-            let parses = language::for_path(path).is_some_and(|lang| {
+            let parses = language::for_path(path).is_none_or(|lang| {
                 let text = lang.parse_text(path, text);
                 engine::parse::parse(lang, &text, std::time::Duration::from_secs(5))
                     .is_some_and(|tree| engine::parse::syntax_errors(&tree) == 0)

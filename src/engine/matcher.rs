@@ -493,6 +493,7 @@ fn build_fix<'t>(
                 )?;
                 edits.extend(output.edits);
                 imports.extend(output.imports);
+                creates.extend(output.creates);
                 if output.unsafe_fix {
                     safety = crate::rules::Safety::Unsafe;
                 }

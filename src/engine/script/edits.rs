@@ -101,6 +101,21 @@ pub(super) fn register(engine: &mut Engine) {
                 .push(ImportChange::Move(from.to_string(), to.to_string()))
         })
     });
+    engine.register_fn("create_file", |path: &str, text: &str| -> Result<()> {
+        let relative = std::path::Path::new(path);
+        if relative.is_absolute()
+            || relative
+                .components()
+                .any(|p| !matches!(p, std::path::Component::Normal(_)))
+            || relative.components().count() < 2
+        {
+            return Err(format!(
+                "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`: `{path}`"
+            )
+            .into());
+        }
+        with(|c| c.output.creates.push((path.to_string(), text.to_string())))
+    });
     engine.register_fn("mark_unsafe", || -> Result<()> {
         with(|c| c.output.unsafe_fix = true)
     });

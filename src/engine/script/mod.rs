@@ -37,6 +37,8 @@ pub struct Output {
     pub imports: Vec<ImportChange>,
     /// The script marked this fix as one that may change behaviour.
     pub unsafe_fix: bool,
+    /// Files to create (relative path as for the `create_file` step, text).
+    pub creates: Vec<(String, String)>,
 }
 
 /// Limits on one script call.

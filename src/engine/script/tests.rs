@@ -262,6 +262,61 @@ fn a_script_can_mark_its_fix_unsafe() {
 }
 
 #[test]
+fn a_fix_script_can_create_a_file_beside_the_matched_one() {
+    let set = load(
+        "r",
+        &rule(
+            "((identifier) @name (#eq? @name \"a\"))",
+            "fix:\n  - script: |\n      create_file(\"pkg/\" + name.text + \"_extra.py\", \"x = 1\\n\");\n      replace(name, \"b\");\nsafety: safe\n",
+        ),
+        None,
+    )
+    .unwrap();
+    let selection = Selection {
+        select: vec![Selector::parse("test").unwrap()],
+        ..Selection::default()
+    };
+    let plan = engine::plan::Plan::new(&set, &selection);
+    let source = Source::decode(Path::new("src/pkg/c.py"), b"a\n".to_vec(), u64::MAX).unwrap();
+    let fixing = Options {
+        fix: Some(FixMode { unsafe_fixes: true }),
+        ..Options::default()
+    };
+    let language = language::by_name("python").unwrap();
+    let FileStatus::Analyzed(fixed) =
+        engine::process_source(&plan, source, language.id, &fixing).status
+    else {
+        panic!("skipped")
+    };
+    assert_eq!(fixed.text, "b\n");
+    assert_eq!(
+        fixed.creates,
+        vec![(
+            Path::new("src/pkg/a_extra.py").to_path_buf(),
+            "x = 1\n".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_fix_script_cannot_create_a_file_outside_its_folders() {
+    let set = load(
+        "r",
+        &rule(
+            "((identifier) @name (#eq? @name \"a\"))",
+            "fix:\n  - script: |\n      create_file(\"../x.py\", \"x = 1\\n\");\n      replace(name, \"b\");\nsafety: safe\n",
+        ),
+        None,
+    )
+    .unwrap();
+    super::take_errors();
+    assert_eq!(run(&set, "py", "a\n", None).1, "a\n");
+    let errors = super::take_errors();
+    let messages = errors.get("test/r").cloned().unwrap_or_default().join(" ");
+    assert!(messages.contains("create_file"), "{messages}");
+}
+
+#[test]
 fn the_documented_example_adds_null_after_the_last_argument() {
     let docs =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
