@@ -240,24 +240,7 @@ fn a_script_can_mark_its_fix_unsafe() {
         None,
     )
     .unwrap();
-    let selection = Selection {
-        select: vec![Selector::parse("test").unwrap()],
-        ..Selection::default()
-    };
-    let plan = engine::plan::Plan::new(&set, &selection);
-    let source = Source::decode(Path::new("c.py"), b"a\nb\n".to_vec(), u64::MAX).unwrap();
-    let safe_only = Options {
-        fix: Some(FixMode {
-            unsafe_fixes: false,
-        }),
-        ..Options::default()
-    };
-    let language = language::by_name("python").unwrap();
-    let FileStatus::Analyzed(fixed) =
-        engine::process_source(&plan, source, language.id, &safe_only).status
-    else {
-        panic!("skipped")
-    };
+    let fixed = fix_python(&set, "c.py", b"a\nb\n", false);
     assert_eq!(fixed.text, "a2\nb\n");
 }
 
@@ -272,22 +255,7 @@ fn a_fix_script_can_create_a_file_beside_the_matched_one() {
         None,
     )
     .unwrap();
-    let selection = Selection {
-        select: vec![Selector::parse("test").unwrap()],
-        ..Selection::default()
-    };
-    let plan = engine::plan::Plan::new(&set, &selection);
-    let source = Source::decode(Path::new("src/pkg/c.py"), b"a\n".to_vec(), u64::MAX).unwrap();
-    let fixing = Options {
-        fix: Some(FixMode { unsafe_fixes: true }),
-        ..Options::default()
-    };
-    let language = language::by_name("python").unwrap();
-    let FileStatus::Analyzed(fixed) =
-        engine::process_source(&plan, source, language.id, &fixing).status
-    else {
-        panic!("skipped")
-    };
+    let fixed = fix_python(&set, "src/pkg/c.py", b"a\n", true);
     assert_eq!(fixed.text, "b\n");
     assert_eq!(
         fixed.creates,
@@ -338,4 +306,25 @@ fn the_documented_example_adds_null_after_the_last_argument() {
     assert_eq!(run(&set, "py", text, None).1, expected);
     let other = "from other import models\nmodels.NullBooleanField()\n";
     assert_eq!(run(&set, "py", other, None).0, 0);
+}
+
+/// Fixes `text` as the Python file at `path` with the rules of pack `test` in `set`.
+fn fix_python(set: &RuleSet, path: &str, text: &[u8], unsafe_fixes: bool) -> Box<engine::Analysis> {
+    let selection = Selection {
+        select: vec![Selector::parse("test").unwrap()],
+        ..Selection::default()
+    };
+    let plan = engine::plan::Plan::new(set, &selection);
+    let source = Source::decode(Path::new(path), text.to_vec(), u64::MAX).unwrap();
+    let options = Options {
+        fix: Some(FixMode { unsafe_fixes }),
+        ..Options::default()
+    };
+    let language = language::by_name("python").unwrap();
+    let FileStatus::Analyzed(fixed) =
+        engine::process_source(&plan, source, language.id, &options).status
+    else {
+        panic!("skipped")
+    };
+    fixed
 }
