@@ -110,7 +110,7 @@ pub fn find(
     deadline: Instant,
 ) -> Option<Vec<Finding>> {
     let mut findings = Vec::new();
-    let busy = |active: &[bool]| -> Vec<usize> {
+    let busy_in = |active: &[bool]| -> Vec<usize> {
         plan.rules
             .iter()
             .enumerate()
@@ -122,18 +122,15 @@ pub fn find(
             .map(|(slot, _)| slot)
             .collect()
     };
-    let mut busy_slots = busy(active);
+    let mut busy = busy_in(active);
     let narrowed;
     let mut active = active;
-    if !busy_slots.is_empty() && !plan.has_query_for(&busy_slots) {
+    if !busy.is_empty() && !plan.has_query_for(&busy) {
         // The query would grow: first set aside what cannot match in this tree.
-        let mut fewer = active.to_vec();
-        plan.narrow_to_kinds(&mut fewer, file.tree);
-        narrowed = fewer;
+        narrowed = plan.narrowed_to_kinds(active, file.tree);
         active = &narrowed;
-        busy_slots = busy(active);
+        busy = busy_in(active);
     }
-    let busy = busy_slots;
     if busy.is_empty() {
         return Some(findings);
     }

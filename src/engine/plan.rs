@@ -13,7 +13,7 @@
 //! the rules the first file may match (a run over one file pays for those only), grows it
 //! once to the union with a later file's, and after that takes every rule of the language.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -54,8 +54,9 @@ pub struct LanguagePlan {
     /// Global pattern index -> ids of the literals of which one must occur; `None`: no
     /// requirement.
     pattern_literals: Vec<Option<Vec<usize>>>,
-    /// Global pattern index -> the kinds its matches' root nodes have, if known.
-    pattern_roots: Vec<Option<Vec<String>>>,
+    /// Global pattern index -> the ids of the node kinds its matches' root nodes have, if
+    /// known (see [`root_kind_ids`]).
+    pattern_roots: Vec<Option<Vec<u16>>>,
     literals: Option<AhoCorasick>,
     literal_count: usize,
     /// Whether any of the language's rules needs the import model.
@@ -144,7 +145,7 @@ impl LanguagePlan {
             slots.push((index, pattern_slot.len()));
             for shape in &rule.patterns {
                 pattern_slot.push(slots.len() - 1);
-                pattern_roots.push(shape.root_kinds.clone());
+                pattern_roots.push(root_kind_ids(language, shape.root_kinds.as_deref()));
                 pattern_literals.push(shape.required_literals.as_ref().map(|set| {
                     set.iter()
                         .map(|lit| {
@@ -185,12 +186,10 @@ impl LanguagePlan {
             .is_some_and(|query| slots.iter().all(|&slot| query.covers[slot]))
     }
 
-    /// Sets aside the `active` patterns whose root kinds do not occur in `tree` (see the
-    /// module docs).
-    pub fn narrow_to_kinds(&self, active: &mut [bool], tree: &Tree) {
-        let language = tree.language();
-        let count = language.node_kind_count();
-        let mut present = vec![false; count];
+    /// `active` less the patterns whose root kinds do not occur in `tree` (see the module
+    /// docs).
+    pub fn narrowed_to_kinds(&self, active: &[bool], tree: &Tree) -> Vec<bool> {
+        let mut present = vec![false; tree.language().node_kind_count()];
         let mut cursor = tree.walk();
         'walk: loop {
             if let Some(seen) = present.get_mut(usize::from(cursor.node().kind_id())) {
@@ -205,24 +204,16 @@ impl LanguagePlan {
                 }
             }
         }
-        // A kind's name may belong to several ids (aliases): a name is present when any is.
-        // A supertype (`expression`) never appears in a tree as itself, so it counts as
-        // present: what it stands for is not known here.
-        let names: HashSet<&str> = (0..count)
-            .filter(|&id| present[id] || language.node_kind_is_supertype(id as u16))
-            .filter_map(|id| language.node_kind_for_id(id as u16))
-            .collect();
-        let known: HashSet<&str> = (0..count)
-            .filter_map(|id| language.node_kind_for_id(id as u16))
-            .collect();
-        for (on, roots) in active.iter_mut().zip(&self.pattern_roots) {
-            if let Some(roots) = roots
-                && roots.iter().all(|kind| known.contains(kind.as_str()))
-                && !roots.iter().any(|kind| names.contains(kind.as_str()))
-            {
-                *on = false;
-            }
-        }
+        active
+            .iter()
+            .zip(&self.pattern_roots)
+            .map(|(&on, roots)| {
+                on && roots.as_ref().is_none_or(|ids| {
+                    ids.iter()
+                        .any(|&id| present.get(usize::from(id)).copied().unwrap_or(false))
+                })
+            })
+            .collect()
     }
 
     /// A query holding at least the rules at these positions of [`LanguagePlan::rules`]:
@@ -314,4 +305,22 @@ impl LanguagePlan {
             .collect();
         active.iter().any(|a| *a).then_some(active)
     }
+}
+
+/// The ids of the node kinds named `kinds` (a name may belong to several ids, as aliases do);
+/// `None` when they are not known, or one is a supertype (`expression`), which never appears
+/// in a tree as itself.
+fn root_kind_ids(language: &Language, kinds: Option<&[String]>) -> Option<Vec<u16>> {
+    let grammar = &language.grammar;
+    let mut ids = Vec::new();
+    for kind in kinds? {
+        let named: Vec<u16> = (0..grammar.node_kind_count() as u16)
+            .filter(|&id| grammar.node_kind_for_id(id) == Some(kind.as_str()))
+            .collect();
+        if named.is_empty() || named.iter().any(|&id| grammar.node_kind_is_supertype(id)) {
+            return None;
+        }
+        ids.extend(named);
+    }
+    Some(ids)
 }

@@ -952,14 +952,8 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
             c.error(target, "`create_file` needs `text:` (the file's contents)");
             return None;
         };
-        let relative = Path::new(&path.value);
-        if relative.is_absolute()
-            || relative
-                .components()
-                .any(|p| !matches!(p, std::path::Component::Normal(_)))
-            || relative.components().count() < 2
-        {
-            c.error(path, "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`");
+        if !is_creatable_path(&path.value) {
+            c.error(path, CREATABLE_PATH);
             return None;
         }
         return Some(FixStep::CreateFile {
@@ -991,6 +985,21 @@ fn compile_fix_step(c: &mut Compiler, doc: &FixStepDoc) -> Option<FixStep> {
     } else {
         FixStep::RemoveImport(c.dotted(target, "remove_import")?)
     })
+}
+
+/// What a path a fix creates a file at must be (see [`is_creatable_path`]).
+pub const CREATABLE_PATH: &str =
+    "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`";
+
+/// Whether a fix may create a file at `path`: relative, inside a folder, and with no `.` or
+/// `..` in it (the `create_file` step and the script function of that name).
+pub fn is_creatable_path(path: &str) -> bool {
+    let relative = Path::new(path);
+    !relative.is_absolute()
+        && relative
+            .components()
+            .all(|p| matches!(p, std::path::Component::Normal(_)))
+        && relative.components().count() >= 2
 }
 
 /// `a.b.c`: at least two non-empty identifier segments.

@@ -5,6 +5,7 @@ use rhai::{Engine, EvalAltResult};
 
 use super::context::{Context, ScriptNode, with, with_node};
 use crate::engine::edit::{Edit, ImportChange, deletion_range};
+use crate::rules::compile::{CREATABLE_PATH, is_creatable_path};
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
@@ -102,17 +103,8 @@ pub(super) fn register(engine: &mut Engine) {
         })
     });
     engine.register_fn("create_file", |path: &str, text: &str| -> Result<()> {
-        let relative = std::path::Path::new(path);
-        if relative.is_absolute()
-            || relative
-                .components()
-                .any(|p| !matches!(p, std::path::Component::Normal(_)))
-            || relative.components().count() < 2
-        {
-            return Err(format!(
-                "`create_file` takes a relative path inside a folder, like `app/models/application_record.rb`: `{path}`"
-            )
-            .into());
+        if !is_creatable_path(path) {
+            return Err(format!("{CREATABLE_PATH}: `{path}`").into());
         }
         with(|c| c.output.creates.push((path.to_string(), text.to_string())))
     });
