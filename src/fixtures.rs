@@ -258,7 +258,7 @@ fn check_case(set: &RuleSet, rule: &Rule, dir: &Path, case: &Path) -> Result<(),
     let selection = Selection {
         select: vec![Selector::parse(&rule.id)?],
         database: fixture_database(rule),
-        targets,
+        targets: crate::rules::select::with_implied(targets, set),
         options: setup.options,
         ..Selection::default()
     };

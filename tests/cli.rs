@@ -231,6 +231,41 @@ fn target_below_fixable_from_skips_the_rule() {
 }
 
 #[test]
+fn a_framework_target_implies_the_language_version_it_runs_on() {
+    let project = Project::new();
+    project.file(
+        "src/main/java/App.java",
+        "import java.io.Reader;\nimport java.io.StringReader;\n\nclass App {\n    Reader r(String s) {\n        return new StringReader(s);\n    }\n}\n",
+    );
+    let check = |targets: &[&str]| {
+        let mut args = vec!["check", "--select", "java/string-reader-of"];
+        for t in targets {
+            args.extend(["--target", t]);
+        }
+        project.upshift().args(&args).assert()
+    };
+    // `Reader.of` needs Java 25; Spring Boot 3 needs only Java 17, so a Boot 3 project may
+    // not have it.
+    check(&["spring-boot@3.2"]).code(0);
+    check(&["spring-boot@3.2", "java@25"])
+        .code(1)
+        .stdout(contains("java/string-reader-of"));
+    // With no target at all, the rule runs.
+    check(&[]).code(1);
+    // A user pack's `requires` is checked when loaded.
+    project.file(
+        "rules/team/pack.yml",
+        "description: team\nframework: spring-boot\nrequires:\n  java: {\"3.0\": \"seventeen\"}\n",
+    );
+    project
+        .upshift()
+        .args(["check", "--rules", "rules"])
+        .assert()
+        .code(2)
+        .stderr(contains("pack.yml").and(contains("requires: java")));
+}
+
+#[test]
 fn a_pack_that_fixes_from_deprecation_leaves_what_the_target_still_supports() {
     let project = Project::new();
     project.file("app/models/user.rb", "u.update_attributes(a: 1)\n");

@@ -102,6 +102,7 @@ impl FileSettings {
             .iter()
             .map(|t| t.parse::<Target>().map_err(|e| anyhow!("target: {e}")))
             .collect::<Result<Vec<_>>>()?;
+        let targets = upshift::rules::select::with_implied(targets, set);
         let database = self.database.as_deref().map(parse_database).transpose()?;
         let mut ignore = parse(&self.ignore)?;
         if self.migration_history {

@@ -22,6 +22,18 @@ pub fn pack_page(set: &RuleSet, pack: &str) -> String {
                 "Versions refer to `{framework}` unless a rule says otherwise; `--target {framework}@X.Y` selects them.\n"
             );
         }
+        if !info.requires.is_empty() {
+            let steps: Vec<String> = info
+                .requires
+                .iter()
+                .map(|r| format!("{} from {}", r.needs, r.release))
+                .collect();
+            let _ = writeln!(
+                out,
+                "A target for it implies, where the run names none: {}.\n",
+                steps.join(", ")
+            );
+        }
         if !info.options.is_empty() {
             let _ = writeln!(
                 out,

@@ -13,6 +13,7 @@ use super::compile::{PackContext, Rule, compile};
 use super::error::RuleError;
 use super::model::{PackDoc, RuleDoc};
 use super::script::Library;
+use super::version::{Target, Version};
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -28,6 +29,15 @@ pub struct Pack {
     pub options: BTreeMap<String, String>,
     /// From which target version its fixes run.
     pub fix_from: super::model::FixFrom,
+    /// What its framework's releases need of other frameworks, from the oldest release.
+    pub requires: Vec<Requirement>,
+}
+
+/// From `release` of a pack's framework on, a project runs on `needs` (`java@17`) or later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub release: Version,
+    pub needs: Target,
 }
 
 /// Every loaded rule, in a fixed order: built-ins first, then each `--rules` directory; within
@@ -39,6 +49,26 @@ pub struct RuleSet {
     /// Built-in rules left unread because the run has no file of their language: (id, pack).
     /// A selector that names one of them is still valid.
     pub unloaded: Vec<(String, String)>,
+}
+
+/// A pack's `requires:` table as requirements, oldest release first.
+fn requirements(
+    table: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<Vec<Requirement>, String> {
+    let mut out = Vec::new();
+    for (framework, steps) in table {
+        for (release, needs) in steps {
+            let release: Version = release
+                .parse()
+                .map_err(|e| format!("requires: {framework}: release `{release}`: {e}"))?;
+            let needs: Target = format!("{framework}@{needs}")
+                .parse()
+                .map_err(|e| format!("requires: {framework}: {e}"))?;
+            out.push(Requirement { release, needs });
+        }
+    }
+    out.sort_by(|a, b| a.release.cmp(&b.release));
+    Ok(out)
 }
 
 /// A rule or pack file, read into memory.
@@ -99,6 +129,13 @@ impl RuleSet {
         for file in pack_files {
             match serde_saphyr::from_str::<PackDoc>(&file.text) {
                 Ok(doc) => {
+                    let requires = match requirements(&doc.requires) {
+                        Ok(requires) => requires,
+                        Err(message) => {
+                            errors.push(RuleError::file(&file.path, message));
+                            continue;
+                        }
+                    };
                     set.packs.insert(
                         file.pack.clone(),
                         Pack {
@@ -108,6 +145,7 @@ impl RuleSet {
                             releases: doc.releases,
                             options: doc.options,
                             fix_from: doc.fix_from,
+                            requires,
                         },
                     );
                 }
@@ -170,6 +208,7 @@ impl RuleSet {
                             releases: Vec::new(),
                             options: BTreeMap::new(),
                             fix_from: Default::default(),
+                            requires: Vec::new(),
                         });
                         set.rules.push(rule);
                     }

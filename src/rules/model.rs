@@ -185,6 +185,11 @@ pub struct PackDoc {
     /// From which target version the pack's fixes run (see [`FixFrom`]).
     #[serde(default)]
     pub fix_from: FixFrom,
+    /// What a release of this framework needs of another: framework -> (release -> the lowest
+    /// version of the other it runs on). `java: {"3.0": "17"}` in the Spring Boot pack says a
+    /// project on Boot 3.0 or later runs on Java 17 or later.
+    #[serde(default)]
+    pub requires: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// From which `--target` version a pack's fixable rules run.

@@ -62,6 +62,36 @@ pub struct Selection {
     pub options: BTreeSet<String>,
 }
 
+/// The `targets` named, with those they imply: a framework with no target of its own gets the
+/// lowest version that a named target's release needs of it (a pack's `requires:`), the
+/// highest such version when several targets need it. Spring Boot 3.0 implies Java 17, so a
+/// Java rule whose replacement needs Java 21 does not run on a Boot 3 project.
+pub fn with_implied(targets: Vec<Target>, set: &RuleSet) -> Vec<Target> {
+    let mut implied: Vec<Target> = Vec::new();
+    for target in &targets {
+        let needs = set
+            .packs
+            .values()
+            .filter(|p| p.framework.as_deref() == Some(target.framework.as_str()))
+            .flat_map(|p| &p.requires)
+            .filter(|r| r.release <= target.version)
+            .map(|r| &r.needs);
+        for need in needs {
+            if targets.iter().any(|t| t.framework == need.framework) {
+                continue;
+            }
+            match implied.iter_mut().find(|t| t.framework == need.framework) {
+                Some(t) if t.version < need.version => t.version = need.version.clone(),
+                Some(_) => {}
+                None => implied.push(need.clone()),
+            }
+        }
+    }
+    let mut out = targets;
+    out.extend(implied);
+    out
+}
+
 impl Selection {
     /// Whether `rule` runs at all.
     pub fn includes(&self, rule: &Rule) -> bool {
