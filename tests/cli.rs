@@ -461,6 +461,31 @@ fn test_command_runs_fixtures_and_fails_on_a_wrong_expectation() {
 }
 
 #[test]
+fn test_command_passes_an_ok_case_at_a_target_below_the_rules_fix() {
+    // At `@1.0` the rule (fixable from 2.0) does not run: nothing of the case's language is
+    // checked, which an `ok` case asks for.
+    let project = Project::new();
+    project.file(
+        "rules/team/pack.yml",
+        "description: A team's rules.\nframework: team\nreleases: [\"1.0\", \"2.0\"]\n",
+    );
+    project.file(
+        "rules/team/old-call.yml",
+        rename_rule("team", "old-call", "old_call", "new_call")
+            .replace("safety: safe", "safety: safe\nfixable_from: \"2.0\""),
+    );
+    project.file("fixtures/team/old-call/a.py", "old_call(1)\n");
+    project.file("fixtures/team/old-call/a.fixed.py", "new_call(1)\n");
+    project.file("fixtures/team/old-call/@1.0/ok_old.py", "old_call(1)\n");
+    project
+        .upshift()
+        .args(["test", "."])
+        .assert()
+        .code(0)
+        .stdout(contains("rules: 1 passed, 0 failed (2 cases)"));
+}
+
+#[test]
 fn user_rules_are_added_with_rules_dir() {
     let project = Project::new();
     project.file(

@@ -604,11 +604,15 @@ fn java_add(
                 content: format!("{newline}{line}{newline}"),
             });
         }
-        let texts: Vec<&str> = plain.iter().map(|n| node_text(*n, text)).collect();
+        // Judged by the imported names: `a.User` sorts before `a.User.Builder`.
+        let texts: Vec<&str> = plain
+            .iter()
+            .map(|n| import_path(node_text(*n, text)))
+            .collect();
         let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
         let before = plain
             .iter()
-            .position(|n| node_text(*n, text) > line.as_str());
+            .position(|n| import_path(node_text(*n, text)) > name);
         return Some(match before {
             Some(i) if sorted => Edit {
                 range: plain[i].start_byte()..plain[i].start_byte(),
@@ -718,9 +722,15 @@ fn java_add_to_group(
     if score == 0 {
         return None;
     }
-    let texts: Vec<&str> = best.iter().map(|n| node_text(*n, text)).collect();
+    let texts: Vec<&str> = best
+        .iter()
+        .map(|n| import_path(node_text(*n, text)))
+        .collect();
     let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-    let at = match best.iter().find(|n| node_text(**n, text) > line) {
+    let at = match best
+        .iter()
+        .find(|n| import_path(node_text(**n, text)) > name)
+    {
         Some(node) if sorted => node.start_byte(),
         _ => after_line(text, best[best.len() - 1].end_byte()),
     };
@@ -868,6 +878,20 @@ mod tests {
                 &added
             ),
             "import static z.Y.f;\n\nimport a.B;\nimport b.C;\nimport c.D;\n\nclass T { C c; }\n"
+        );
+    }
+
+    #[test]
+    fn java_a_nested_type_import_keeps_the_block_sorted() {
+        // `a.User;` sorts after `a.User.Builder;` as text, but the names are in order.
+        let added = [ImportChange::Add("a.Bean".into())];
+        assert_eq!(
+            changed(
+                "java",
+                "import a.Conf;\nimport a.User;\nimport a.User.Builder;\n\n@Bean class T {}\n",
+                &added
+            ),
+            "import a.Bean;\nimport a.Conf;\nimport a.User;\nimport a.User.Builder;\n\n@Bean class T {}\n"
         );
     }
 
