@@ -233,6 +233,9 @@ mod tests {
         assert_eq!(for_path(Path::new("a/b/views.py")).unwrap().name, "python");
         assert_eq!(for_path(Path::new("Foo.java")).unwrap().name, "java");
         assert_eq!(for_path(Path::new("app/Gemfile")).unwrap().name, "ruby");
+        let imports = "src/main/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports";
+        assert_eq!(for_path(Path::new(imports)).unwrap().name, "properties");
+        assert!(for_path(Path::new("config/imports")).is_none());
         let view = Path::new("src/main/webapp/orders.xhtml");
         assert_eq!(for_path(view).unwrap().name, "xml");
         let view = Path::new("app/views/posts/index.html.erb");

@@ -10,6 +10,11 @@
 //!
 //! Each file's reads are recorded ([`Scope::finish`]), so a cached result is used again only
 //! while the files it read are unchanged ([`Read::current`]).
+//!
+//! A rule can also list files (`project_files("pom.xml", "src/**/*.java")`): the paths matching
+//! a glob under the folder of the nearest file of a name (a module's build file), as a build
+//! file rule asks which sources use a package. A listing is recorded as a read too: a file
+//! added, removed or renamed under that folder makes the cached result stale.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -38,11 +43,21 @@ pub enum Anchor {
 pub struct Read {
     pub relative: String,
     pub found: Option<(PathBuf, u64)>,
+    /// For a listing: the glob listed under the folder of `relative`, and `found` holds that
+    /// folder and a hash of the paths listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glob: Option<String>,
 }
 
 impl Read {
-    /// Whether looking `relative` up again from `anchor` finds the same bytes at the same place.
+    /// Whether looking `relative` up again from `anchor` finds the same bytes at the same place
+    /// (for a listing, the same paths under the same folder).
     pub fn current(&self, anchor: &Anchor) -> bool {
+        if let Some(glob) = &self.glob {
+            return listing(anchor, &self.relative, glob)
+                .map(|(root, paths)| (root, hash_paths(&paths)))
+                == self.found;
+        }
         let found = locate(anchor, &self.relative).and_then(|path| {
             let bytes = read_bytes(&path)?;
             Some((path, content_hash(SEED, &bytes)))
@@ -50,6 +65,9 @@ impl Read {
         found == self.found
     }
 }
+
+/// At most this many paths are listed by [`list`]; the walk stops there.
+pub const MAX_LISTED: usize = 5000;
 
 struct State {
     anchor: Anchor,
@@ -67,6 +85,7 @@ static TEXTS: Mutex<Option<Texts>> = Mutex::new(None);
 /// Forgets the texts read so far: a new run reads the files as they are now.
 pub fn start_run() {
     *TEXTS.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    *LISTINGS.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// The project files of one file's analysis, on this thread, until finished or dropped.
@@ -109,14 +128,7 @@ pub enum PathError {
 /// The text of the project file at `relative` for the file being analysed on this thread;
 /// `None` when there is none (or no analysis is under way).
 pub fn read(relative: &str) -> Result<Option<Arc<str>>, PathError> {
-    let clean = Path::new(relative);
-    if relative.is_empty()
-        || !clean
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(PathError::Outside(relative.to_string()));
-    }
+    check_relative(relative)?;
     let anchor = CURRENT.with(|cell| cell.borrow().as_ref().map(|s| s.anchor.clone()));
     let Some(anchor) = anchor else {
         return Ok(None);
@@ -125,10 +137,61 @@ pub fn read(relative: &str) -> Result<Option<Arc<str>>, PathError> {
         let (text, hash) = cached_text(&path)?;
         Some((path, text, hash))
     });
-    let read = Read {
+    record(Read {
         relative: relative.to_string(),
         found: found.as_ref().map(|(path, _, hash)| (path.clone(), *hash)),
+        glob: None,
+    });
+    Ok(found.map(|(_, text, _)| text))
+}
+
+/// The paths (relative, with `/`) of the files matching `glob` under the folder that holds the
+/// nearest `marker` for the file being analysed (looked up as [`read`] does), sorted; `None`
+/// when there is no such folder (or no analysis is under way). Hidden and ignored files
+/// (`.gitignore`) are left out, and at most [`MAX_LISTED`] paths are given.
+pub fn list(marker: &str, glob: &str) -> Result<Option<Vec<String>>, ListError> {
+    check_relative(marker).map_err(ListError::Path)?;
+    globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .map_err(|err| ListError::Glob(err.to_string()))?;
+    let anchor = CURRENT.with(|cell| cell.borrow().as_ref().map(|s| s.anchor.clone()));
+    let Some(anchor) = anchor else {
+        return Ok(None);
     };
+    let found = listing(&anchor, marker, glob);
+    record(Read {
+        relative: marker.to_string(),
+        found: found
+            .as_ref()
+            .map(|(root, paths)| (root.clone(), hash_paths(paths))),
+        glob: Some(glob.to_string()),
+    });
+    Ok(found.map(|(_, paths)| paths))
+}
+
+/// Why a listing cannot be made.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ListError {
+    #[error(transparent)]
+    Path(PathError),
+    #[error("not a glob: {0}")]
+    Glob(String),
+}
+
+fn check_relative(relative: &str) -> Result<(), PathError> {
+    let clean = Path::new(relative);
+    if relative.is_empty()
+        || !clean
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(PathError::Outside(relative.to_string()));
+    }
+    Ok(())
+}
+
+fn record(read: Read) {
     CURRENT.with(|cell| {
         if let Some(state) = cell.borrow_mut().as_mut()
             && !state.reads.contains(&read)
@@ -136,7 +199,73 @@ pub fn read(relative: &str) -> Result<Option<Arc<str>>, PathError> {
             state.reads.push(read);
         }
     });
-    Ok(found.map(|(_, text, _)| text))
+}
+
+/// The listings made so far in this run, by folder and glob.
+type Listings = HashMap<(PathBuf, String), Vec<String>>;
+static LISTINGS: Mutex<Option<Listings>> = Mutex::new(None);
+
+/// The folder holding `marker` for `anchor`, and the sorted relative paths under it that match
+/// `glob` (an invalid glob lists nothing), each folder and glob walked once a run.
+fn listing(anchor: &Anchor, marker: &str, glob: &str) -> Option<(PathBuf, Vec<String>)> {
+    let root = locate(anchor, marker)?.parent()?.to_path_buf();
+    let key = (root.clone(), glob.to_string());
+    if let Some(paths) = LISTINGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|l| l.get(&key))
+    {
+        return Some((root, paths.clone()));
+    }
+    let paths = walk(&root, glob)?;
+    LISTINGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(key, paths.clone());
+    Some((root, paths))
+}
+
+/// At most this many entries of a folder are visited for a listing.
+const MAX_VISITED: usize = 200_000;
+
+fn walk(root: &Path, glob: &str) -> Option<Vec<String>> {
+    let matcher = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .ok()?
+        .compile_matcher();
+    let mut paths = Vec::new();
+    let walk = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walk.flatten().take(MAX_VISITED) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let relative = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if matcher.is_match(&relative) {
+            paths.push(relative);
+            if paths.len() == MAX_LISTED {
+                break;
+            }
+        }
+    }
+    paths.sort();
+    Some(paths)
+}
+
+fn hash_paths(paths: &[String]) -> u64 {
+    content_hash(SEED, paths.join("\n").as_bytes())
 }
 
 /// Where `relative` is for `anchor`, if it exists.
@@ -237,6 +366,39 @@ mod tests {
         let scope = Scope::enter(Anchor::Root(dir.path().to_path_buf()));
         assert_eq!(read("a.rb").unwrap().as_deref(), Some("1\n"));
         drop(scope);
+    }
+
+    #[test]
+    fn lists_the_files_under_the_folder_of_a_marker_and_records_the_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("svc/src/main/java/acme")).unwrap();
+        std::fs::create_dir_all(root.join("svc/src/main/resources")).unwrap();
+        std::fs::write(root.join("svc/pom.xml"), "<project/>\n").unwrap();
+        std::fs::write(root.join("svc/src/main/java/acme/B.java"), "class B {}\n").unwrap();
+        std::fs::write(root.join("svc/src/main/java/A.java"), "class A {}\n").unwrap();
+        std::fs::write(root.join("svc/src/main/resources/a.yml"), "a: 1\n").unwrap();
+        let file = root.join("svc/src/main/java/A.java");
+        start_run();
+        let scope = Scope::enter(Anchor::Walk(file.clone()));
+        let listed = list("pom.xml", "src/**/*.java").unwrap().unwrap();
+        assert_eq!(
+            listed,
+            ["src/main/java/A.java", "src/main/java/acme/B.java"]
+        );
+        assert_eq!(list("build.gradle", "**/*.java").unwrap(), None);
+        assert!(list("pom.xml", "src/[").is_err());
+        assert!(list("../pom.xml", "*").is_err());
+        let reads = scope.finish();
+        assert_eq!(reads.len(), 2);
+        assert_eq!(reads[0].glob.as_deref(), Some("src/**/*.java"));
+        let anchor = Anchor::Walk(file);
+        assert!(reads.iter().all(|r| r.current(&anchor)));
+        // A new file under the folder makes the listing stale (in the next run).
+        std::fs::write(root.join("svc/src/main/java/C.java"), "class C {}\n").unwrap();
+        start_run();
+        assert!(!reads[0].current(&anchor));
+        assert!(reads[1].current(&anchor));
     }
 
     #[test]

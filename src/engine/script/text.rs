@@ -133,6 +133,18 @@ pub(super) fn register(engine: &mut Engine) {
             Err(err) => Err(err.to_string().into()),
         }
     });
+    engine.register_fn(
+        "project_files",
+        |marker: &str, glob: &str| -> Result<Dynamic> {
+            with(|_| ())?;
+            match crate::engine::project::list(marker, glob) {
+                Ok(paths) => Ok(paths.map_or(Dynamic::UNIT, |paths| {
+                    Dynamic::from(paths.into_iter().map(Dynamic::from).collect::<Array>())
+                })),
+                Err(err) => Err(err.to_string().into()),
+            }
+        },
+    );
     engine.register_fn("map_get", |key: &str| -> Result<Dynamic> {
         with(|c| {
             c.map
