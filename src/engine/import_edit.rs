@@ -604,21 +604,12 @@ fn java_add(
                 content: format!("{newline}{line}{newline}"),
             });
         }
-        // Judged by the imported names: `a.User` sorts before `a.User.Builder`.
-        let texts: Vec<&str> = plain
-            .iter()
-            .map(|n| import_path(node_text(*n, text)))
-            .collect();
-        let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-        let before = plain
-            .iter()
-            .position(|n| import_path(node_text(*n, text)) > name);
-        return Some(match before {
-            Some(i) if sorted => Edit {
-                range: plain[i].start_byte()..plain[i].start_byte(),
+        return Some(match sorted_place(&plain, text, name) {
+            Some(next) => Edit {
+                range: next.start_byte()..next.start_byte(),
                 content: format!("{line}{newline}"),
             },
-            _ => {
+            None => {
                 let at = after_line(text, last.end_byte());
                 Edit {
                     range: at..at,
@@ -651,6 +642,20 @@ fn java_add(
             content: format!("{line}{newline}{newline}"),
         },
     })
+}
+
+/// Where `name` goes in a run of imports kept in order of the imported names (`a.User` before
+/// `a.User.Builder`): before the first one that sorts after it. `None` when the run is not in
+/// order, or `name` sorts last.
+fn sorted_place<'t>(imports: &[Node<'t>], text: &str, name: &str) -> Option<Node<'t>> {
+    let names: Vec<&str> = imports
+        .iter()
+        .map(|n| import_path(node_text(*n, text)))
+        .collect();
+    if !names.windows(2).all(|w| w[0] <= w[1]) {
+        return None;
+    }
+    names.iter().position(|n| *n > name).map(|i| imports[i])
 }
 
 /// The dotted path an import statement names (`a.b.C` of `import a.b.C;`).
@@ -722,17 +727,9 @@ fn java_add_to_group(
     if score == 0 {
         return None;
     }
-    let texts: Vec<&str> = best
-        .iter()
-        .map(|n| import_path(node_text(*n, text)))
-        .collect();
-    let sorted = texts.windows(2).all(|w| w[0] <= w[1]);
-    let at = match best
-        .iter()
-        .find(|n| import_path(node_text(**n, text)) > name)
-    {
-        Some(node) if sorted => node.start_byte(),
-        _ => after_line(text, best[best.len() - 1].end_byte()),
+    let at = match sorted_place(best, text, name) {
+        Some(next) => next.start_byte(),
+        None => after_line(text, best[best.len() - 1].end_byte()),
     };
     Some(Edit {
         range: at..at,

@@ -151,10 +151,7 @@ pub fn read(relative: &str) -> Result<Option<Arc<str>>, PathError> {
 /// (`.gitignore`) are left out, and at most [`MAX_LISTED`] paths are given.
 pub fn list(marker: &str, glob: &str) -> Result<Option<Vec<String>>, ListError> {
     check_relative(marker).map_err(ListError::Path)?;
-    globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .map_err(|err| ListError::Glob(err.to_string()))?;
+    glob_matcher(glob).map_err(|err| ListError::Glob(err.to_string()))?;
     let anchor = CURRENT.with(|cell| cell.borrow().as_ref().map(|s| s.anchor.clone()));
     let Some(anchor) = anchor else {
         return Ok(None);
@@ -230,12 +227,16 @@ fn listing(anchor: &Anchor, marker: &str, glob: &str) -> Option<(PathBuf, Vec<St
 /// At most this many entries of a folder are visited for a listing.
 const MAX_VISITED: usize = 200_000;
 
-fn walk(root: &Path, glob: &str) -> Option<Vec<String>> {
-    let matcher = globset::GlobBuilder::new(glob)
+/// A listing's glob: `*` stays within one folder, `**` crosses folders.
+fn glob_matcher(glob: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    Ok(globset::GlobBuilder::new(glob)
         .literal_separator(true)
-        .build()
-        .ok()?
-        .compile_matcher();
+        .build()?
+        .compile_matcher())
+}
+
+fn walk(root: &Path, glob: &str) -> Option<Vec<String>> {
+    let matcher = glob_matcher(glob).ok()?;
     let mut paths = Vec::new();
     let walk = ignore::WalkBuilder::new(root)
         .require_git(false)
